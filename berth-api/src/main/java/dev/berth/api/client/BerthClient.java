@@ -1,0 +1,90 @@
+package dev.berth.api.client;
+
+import dev.berth.api.model.Credentials;
+import dev.berth.api.model.ExecRequest;
+import dev.berth.api.model.ExecResult;
+import dev.berth.api.model.ExecSession;
+import dev.berth.api.model.ExitStatus;
+import dev.berth.api.model.ImageInfo;
+import dev.berth.api.model.LogLine;
+import dev.berth.api.model.LogQuery;
+import dev.berth.api.model.NetworkInfo;
+import dev.berth.api.model.NetworkSpec;
+import dev.berth.api.model.PullProgress;
+import dev.berth.api.model.Stats;
+import dev.berth.api.model.SystemInfo;
+import dev.berth.api.model.WorkloadStatus;
+import dev.berth.api.spec.PullPolicy;
+import dev.berth.api.spec.Signal;
+import dev.berth.api.spec.WorkloadSpec;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Everything a user can do with Berth, addressed by stable workload names. The CLI and Java users
+ * talk to this interface; implementations are the in-process engine and the daemon's HTTP client.
+ * Methods taking {@code backend} accept null for the default backend.
+ */
+public interface BerthClient extends AutoCloseable {
+    /** Creates the workload (pulling its image per its pull policy and copying its files in) without starting it. */
+    WorkloadStatus create(WorkloadSpec spec);
+
+    /** Creates and starts; on a start failure the half-made workload is removed and the error thrown. */
+    WorkloadStatus run(WorkloadSpec spec);
+
+    WorkloadStatus start(String name);
+
+    WorkloadStatus stop(String name, Duration grace);
+
+    WorkloadStatus restart(String name, Duration grace);
+
+    WorkloadStatus kill(String name, Signal signal);
+
+    /** Removes the workload; a running one only with {@code force}. False when no such workload existed. */
+    boolean remove(String name, boolean force);
+
+    WorkloadStatus inspect(String name);
+
+    /** Workloads, running ones only unless {@code all}. */
+    List<WorkloadStatus> list(boolean all);
+
+    Stream<LogLine> logs(String name, LogQuery query);
+
+    ExecResult exec(String name, ExecRequest request);
+
+    ExecSession execStream(String name, ExecRequest request);
+
+    Stats stats(String name);
+
+    Stream<Stats> statsStream(String name);
+
+    /** Blocks until the workload exits; null timeout waits forever. */
+    ExitStatus waitExit(String name, Duration timeout);
+
+    ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
+                        Consumer<PullProgress> progress);
+
+    List<ImageInfo> listImages(String backend);
+
+    boolean removeImage(String backend, String image, boolean force);
+
+    List<String> pruneImages(String backend);
+
+    void tagImage(String backend, String source, String target);
+
+    ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes);
+
+    NetworkInfo createNetwork(String backend, NetworkSpec spec);
+
+    boolean removeNetwork(String name);
+
+    List<NetworkInfo> listNetworks();
+
+    SystemInfo info();
+
+    @Override
+    void close();
+}

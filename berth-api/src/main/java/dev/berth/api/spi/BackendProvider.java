@@ -1,0 +1,18 @@
+package dev.berth.api.spi;
+
+import java.util.Map;
+
+/**
+ * Opens a backend from configuration. The assembler (CLI, daemon, a Java user) hands providers to
+ * the engine, so the engine never depends on a backend module.
+ */
+public interface BackendProvider {
+    /** The backend name users select with {@code --backend} and in specs. */
+    String name();
+
+    /**
+     * Opens the backend, or throws backend_unavailable with one line saying what is missing and
+     * how to fix it. {@code config} holds backend-specific settings (e.g. "socket").
+     */
+    Backend open(Map<String, String> config);
+}
