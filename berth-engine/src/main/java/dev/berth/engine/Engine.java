@@ -1,5 +1,8 @@
 package dev.berth.engine;
 
+import dev.berth.api.client.BerthClient;
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.Credentials;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
@@ -13,164 +16,435 @@ import dev.berth.api.model.NetworkSpec;
 import dev.berth.api.model.PullProgress;
 import dev.berth.api.model.Stats;
 import dev.berth.api.model.SystemInfo;
+import dev.berth.api.model.WorkloadState;
 import dev.berth.api.model.WorkloadStatus;
+import dev.berth.api.spec.ImageRef;
 import dev.berth.api.spec.PullPolicy;
 import dev.berth.api.spec.Signal;
 import dev.berth.api.spec.WorkloadSpec;
-import java.io.InputStream;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
-import dev.berth.api.client.BerthClient;
+import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendProvider;
+import dev.berth.api.spi.BackendStatus;
+import dev.berth.api.spi.CreateRequest;
+import dev.berth.api.spi.Handle;
+import dev.berth.api.spi.OwnerLabels;
+import dev.berth.engine.archive.StagedFiles;
+import dev.berth.engine.backends.BackendRegistry;
+import dev.berth.engine.store.FileStateStore;
+import dev.berth.engine.store.OwnerId;
+import dev.berth.engine.store.StateStore;
+import dev.berth.engine.store.WorkloadRecord;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
-/** The in-process Berth engine (skeleton; being implemented). */
+/**
+ * The in-process Berth engine: owns workload names, durable records and lifecycle rules, and
+ * drives backends through the SPI. Every change is recorded before it is acted on; a workload's
+ * real state always comes from its backend and is folded back into the record.
+ */
 public final class Engine implements BerthClient {
-    private final EngineConfig config;
-    private final java.util.List<BackendProvider> providers;
+    private static final Logger LOG = Logger.getLogger(Engine.class.getName());
+    private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
 
-    Engine(EngineConfig config, java.util.List<BackendProvider> providers) {
+    private final EngineConfig config;
+    private final StateStore store;
+    private final BackendRegistry backends;
+    private final String ownerId;
+    private final NameLocks locks = new NameLocks();
+    private final Networks networks;
+
+    Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
-        this.providers = providers;
+        this.ownerId = OwnerId.loadOrCreate(config.dataDir());
+        this.store = new FileStateStore(config.dataDir());
+        this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend());
+        this.networks = new Networks(store, backends, ownerId);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
+    /** The id in the {@code dev.berth.owner} label of everything this engine creates. */
+    public String ownerId() {
+        return ownerId;
+    }
+
     @Override
     public WorkloadStatus create(WorkloadSpec spec) {
-        throw new UnsupportedOperationException("create");
+        return status(createRecord(spec));
     }
 
     @Override
     public WorkloadStatus run(WorkloadSpec spec) {
-        throw new UnsupportedOperationException("run");
+        WorkloadRecord record = createRecord(spec);
+        try {
+            return start(record.name());
+        } catch (RuntimeException e) {
+            removeQuietly(record.name());
+            throw e;
+        }
+    }
+
+    private WorkloadRecord createRecord(WorkloadSpec spec) {
+        spec.validate();
+        Backend backend = backends.get(spec.backend() == null ? null : spec.backend().wire());
+        backend.capabilities().check(spec, backend.name());
+        spec.networks().forEach(networks::require);
+        try (StagedFiles files = StagedFiles.stage(spec.files(), config.dataDir().resolve("tmp"))) {
+            long generation = store.nextGeneration();
+            var record = new WorkloadRecord(spec.name(), spec, backend.name(), null, generation, WorkloadState.CREATED,
+                    null, Instant.now(), null, null, 0, "creating");
+            if (!store.insert(record)) {
+                throw new BerthException(ErrorCode.NAME_IN_USE,
+                        "workload name '" + spec.name() + "' is already in use; remove it first or choose another name", "name", null);
+            }
+            return locks.with(spec.name(), () -> provision(backend, record, files));
+        }
+    }
+
+    private WorkloadRecord provision(Backend backend, WorkloadRecord record, StagedFiles files) {
+        WorkloadSpec spec = record.spec();
+        Handle handle = null;
+        try {
+            backend.images().pull(ImageRef.parse(spec.image()), spec.pullPolicy(), null, p -> { });
+            for (String net : spec.networks()) {
+                networks.realise(net, backend);
+            }
+            var owner = new OwnerLabels(ownerId, spec.name(), record.generation());
+            handle = backend.create(new CreateRequest(spec, owner, environment(spec, backend)));
+            WorkloadRecord created = record.withHandle(handle.id()).withState(WorkloadState.CREATED, null);
+            store.update(created);
+            for (Path tar : files.tars()) {
+                try (InputStream in = Files.newInputStream(tar)) {
+                    backend.copyIn(handle, "/", in);
+                }
+            }
+            return created;
+        } catch (RuntimeException | java.io.IOException e) {
+            if (handle != null) {
+                removeBackendQuietly(backend, handle);
+            }
+            store.delete(record.name());
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new BerthException(ErrorCode.INTERNAL, "cannot copy files into " + record.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The spec's env, with localhost URLs pointed at the host alias when the workload asked for host access. */
+    private static Map<String, String> environment(WorkloadSpec spec, Backend backend) {
+        String alias = backend.hostAlias();
+        if (!spec.hostAccess() || alias == null) {
+            return spec.env();
+        }
+        var env = new LinkedHashMap<String, String>();
+        spec.env().forEach((k, v) -> env.put(k, v.replace("://localhost", "://" + alias).replace("://127.0.0.1", "://" + alias)));
+        return env;
     }
 
     @Override
     public WorkloadStatus start(String name) {
-        throw new UnsupportedOperationException("start");
+        return locks.with(name, () -> {
+            WorkloadRecord record = record(name);
+            Backend backend = backends.get(record.backend());
+            Handle handle = handle(record, backend);
+            store.update(record.withState(WorkloadState.STARTING, null));
+            try {
+                backend.start(handle);
+            } catch (RuntimeException e) {
+                store.update(record.withState(WorkloadState.FAILED, "start failed: " + e.getMessage()));
+                throw e;
+            }
+            store.update(record(name).started(Instant.now()));
+            return status(record(name));
+        });
     }
 
     @Override
     public WorkloadStatus stop(String name, Duration grace) {
-        throw new UnsupportedOperationException("stop");
+        return locks.with(name, () -> {
+            WorkloadRecord record = record(name);
+            Backend backend = backends.get(record.backend());
+            Handle handle = handle(record, backend);
+            if (record.state().isActive()) {
+                store.update(record.withState(WorkloadState.STOPPING, null));
+            }
+            backend.stop(handle, grace == null ? DEFAULT_GRACE : grace);
+            return status(record(name));
+        });
     }
 
     @Override
     public WorkloadStatus restart(String name, Duration grace) {
-        throw new UnsupportedOperationException("restart");
+        return locks.with(name, () -> {
+            WorkloadRecord record = record(name);
+            Backend backend = backends.get(record.backend());
+            backend.restart(handle(record, backend), grace == null ? DEFAULT_GRACE : grace);
+            store.update(record.started(Instant.now()).withRestartCount(record.restartCount() + 1));
+            return status(record(name));
+        });
     }
 
     @Override
     public WorkloadStatus kill(String name, Signal signal) {
-        throw new UnsupportedOperationException("kill");
+        WorkloadRecord record = record(name);
+        Backend backend = backends.get(record.backend());
+        backend.kill(handle(record, backend), signal == null ? Signal.SIGKILL : signal);
+        return status(record(name));
     }
 
     @Override
     public boolean remove(String name, boolean force) {
-        throw new UnsupportedOperationException("remove");
+        return locks.with(name, () -> {
+            var found = store.get(name);
+            if (found.isEmpty()) {
+                return false;
+            }
+            WorkloadRecord record = refresh(found.get());
+            if (record.state().isActive() && !force) {
+                throw new BerthException(ErrorCode.CONFLICT,
+                        "workload '" + name + "' is " + record.state().name().toLowerCase() + "; stop it first or remove with force (rm -f)");
+            }
+            Backend backend = backends.get(record.backend());
+            Handle handle = record.handle() != null ? new Handle(backend.name(), record.handle())
+                    : backend.find(ownerId, name).orElse(null);
+            if (handle != null) {
+                backend.remove(handle);
+            }
+            store.delete(name);
+            return true;
+        });
     }
 
     @Override
     public WorkloadStatus inspect(String name) {
-        throw new UnsupportedOperationException("inspect");
+        return status(record(name));
     }
 
     @Override
     public List<WorkloadStatus> list(boolean all) {
-        throw new UnsupportedOperationException("list");
+        var out = new ArrayList<WorkloadStatus>();
+        for (WorkloadRecord r : store.list()) {
+            WorkloadStatus s = status(r);
+            if (all || s.state().isActive()) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     @Override
     public Stream<LogLine> logs(String name, LogQuery query) {
-        throw new UnsupportedOperationException("logs");
+        return withHandle(name, (b, h) -> b.logs(h, query));
     }
 
     @Override
     public ExecResult exec(String name, ExecRequest request) {
-        throw new UnsupportedOperationException("exec");
+        return withHandle(name, (b, h) -> b.exec(h, request));
     }
 
     @Override
     public ExecSession execStream(String name, ExecRequest request) {
-        throw new UnsupportedOperationException("execStream");
+        return withHandle(name, (b, h) -> b.execStream(h, request));
     }
 
     @Override
     public Stats stats(String name) {
-        throw new UnsupportedOperationException("stats");
+        return withHandle(name, Backend::stats);
     }
 
     @Override
     public Stream<Stats> statsStream(String name) {
-        throw new UnsupportedOperationException("statsStream");
+        return withHandle(name, Backend::statsStream);
     }
 
     @Override
     public ExitStatus waitExit(String name, Duration timeout) {
-        throw new UnsupportedOperationException("waitExit");
+        ExitStatus exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
+        refresh(record(name));
+        return exit;
     }
 
     @Override
     public ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
-                        Consumer<PullProgress> progress) {
-        throw new UnsupportedOperationException("pullImage");
+                               Consumer<PullProgress> progress) {
+        return backends.get(backend).images().pull(ImageRef.parse(image), policy == null ? PullPolicy.ALWAYS : policy,
+                credentials, progress == null ? p -> { } : progress);
     }
 
     @Override
     public List<ImageInfo> listImages(String backend) {
-        throw new UnsupportedOperationException("listImages");
+        return backends.get(backend).images().list();
     }
 
     @Override
     public boolean removeImage(String backend, String image, boolean force) {
-        throw new UnsupportedOperationException("removeImage");
+        return backends.get(backend).images().remove(image, force);
     }
 
     @Override
     public List<String> pruneImages(String backend) {
-        throw new UnsupportedOperationException("pruneImages");
+        return backends.get(backend).images().prune();
     }
 
     @Override
     public void tagImage(String backend, String source, String target) {
-        throw new UnsupportedOperationException("tagImage");
+        backends.get(backend).images().tag(source, ImageRef.parse("target", target));
     }
 
     @Override
     public ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes) {
-        throw new UnsupportedOperationException("importImage");
+        return backends.get(backend).images().importRootfs(rootfsTar, ImageRef.parse("target", target),
+                changes == null ? List.of() : changes);
     }
 
     @Override
     public NetworkInfo createNetwork(String backend, NetworkSpec spec) {
-        throw new UnsupportedOperationException("createNetwork");
+        return networks.create(backend, spec);
     }
 
     @Override
     public boolean removeNetwork(String name) {
-        throw new UnsupportedOperationException("removeNetwork");
+        return networks.remove(name);
     }
 
     @Override
     public List<NetworkInfo> listNetworks() {
-        throw new UnsupportedOperationException("listNetworks");
+        return networks.list();
     }
 
     @Override
     public SystemInfo info() {
-        throw new UnsupportedOperationException("info");
+        String defaultName;
+        try {
+            defaultName = backends.defaultName();
+        } catch (BerthException e) {
+            defaultName = null;
+        }
+        return new SystemInfo(BerthVersion.VERSION, ownerId, config.dataDir().toString(), defaultName, backends.describe());
     }
 
     @Override
     public void close() {
+        backends.close();
+        store.close();
+    }
+
+    private WorkloadRecord record(String name) {
+        return store.get(name).orElseThrow(() -> BerthException.notFound("workload '" + name + "'"));
+    }
+
+    private Handle handle(WorkloadRecord record, Backend backend) {
+        if (record.handle() != null) {
+            return new Handle(backend.name(), record.handle());
+        }
+        // A crash between the backend's create and the record update: the labels find it.
+        Handle found = backend.find(ownerId, record.name()).orElseThrow(() -> new BerthException(ErrorCode.CONFLICT,
+                "workload '" + record.name() + "' was never created on backend " + backend.name() + "; remove it and create it again"));
+        store.update(record.withHandle(found.id()));
+        return found;
+    }
+
+    private <T> T withHandle(String name, java.util.function.BiFunction<Backend, Handle, T> action) {
+        WorkloadRecord record = record(name);
+        Backend backend = backends.get(record.backend());
+        return action.apply(backend, handle(record, backend));
+    }
+
+    /** Folds the backend's reality into the record (persisting changes) and returns the record. */
+    private WorkloadRecord refresh(WorkloadRecord record) {
+        return observe(record).record();
+    }
+
+    private Observed observe(WorkloadRecord record) {
+        Backend backend;
+        try {
+            backend = backends.get(record.backend());
+        } catch (BerthException e) {
+            return new Observed(record, null);
+        }
+        if (record.handle() == null) {
+            var found = backend.find(ownerId, record.name());
+            if (found.isEmpty()) {
+                return new Observed(record, null);
+            }
+            record = record.withHandle(found.get().id());
+            store.update(record);
+        }
+        BackendStatus bs;
+        try {
+            bs = backend.inspect(new Handle(backend.name(), record.handle()));
+        } catch (BerthException e) {
+            if (e.code() != ErrorCode.NOT_FOUND) {
+                throw e;
+            }
+            if (record.state() != WorkloadState.FAILED) {
+                record = record.withState(WorkloadState.FAILED, "lost: the backend resource no longer exists");
+                store.update(record);
+            }
+            return new Observed(record, null);
+        }
+        WorkloadRecord updated = merge(record, bs);
+        if (!updated.equals(record)) {
+            store.update(updated);
+        }
+        return new Observed(updated, bs);
+    }
+
+    private static WorkloadRecord merge(WorkloadRecord r, BackendStatus bs) {
+        return switch (bs.state()) {
+            case EXITED -> r.state() == WorkloadState.EXITED && bs.exit() != null && bs.exit().equals(r.exit())
+                    && java.util.Objects.equals(bs.finishedAt(), r.finishedAt())
+                    ? r : r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt());
+            case RUNNING, READY -> r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY
+                    ? r : r.started(bs.startedAt() == null ? Instant.now() : bs.startedAt()).withRestartCount(r.restartCount());
+            case CREATED -> r.state() == WorkloadState.CREATED && r.message() == null ? r : r.withState(WorkloadState.CREATED, null);
+            default -> r.state() == bs.state() ? r : r.withState(bs.state(), r.message());
+        };
+    }
+
+    /** The user's view: the record refreshed from the backend (one inspect call). */
+    private WorkloadStatus status(WorkloadRecord record) {
+        Observed o = observe(record);
+        WorkloadRecord r = o.record();
+        BackendStatus bs = o.status();
+        return new WorkloadStatus(r.name(), r.backend(), r.handle(), r.spec().image(), r.state(), r.exit(),
+                bs == null ? null : bs.pid(), bs == null ? null : bs.ip(), bs == null ? Map.of() : bs.networks(),
+                bs == null ? List.of() : bs.ports(), r.createdAt(), r.startedAt(), r.finishedAt(),
+                Math.max(r.restartCount(), bs == null ? 0 : bs.restartCount()), r.generation(),
+                bs == null ? Map.of() : bs.labels(), r.message());
+    }
+
+    private void removeQuietly(String name) {
+        try {
+            remove(name, true);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove workload " + name + " after a failed start", e);
+        }
+    }
+
+    private static void removeBackendQuietly(Backend backend, Handle handle) {
+        try {
+            backend.remove(handle);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove " + handle + " after a failed create", e);
+        }
+    }
+
+    private record Observed(WorkloadRecord record, BackendStatus status) {
     }
 
     /** Assembles an engine; backends are opened lazily on first use. */
@@ -178,7 +452,7 @@ public final class Engine implements BerthClient {
         private Path dataDir;
         private String defaultBackend;
         private final Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-        private final java.util.List<BackendProvider> providers = new ArrayList<>();
+        private final List<BackendProvider> providers = new ArrayList<>();
 
         public Builder dataDir(Path value) { dataDir = value; return this; }
         public Builder defaultBackend(String value) { defaultBackend = value; return this; }
@@ -188,7 +462,7 @@ public final class Engine implements BerthClient {
         public Engine build() {
             var order = providers.stream().map(BackendProvider::name).toList();
             var cfg = new EngineConfig(dataDir == null ? EngineConfig.defaultDataDir() : dataDir, defaultBackend, settings, order);
-            return new Engine(cfg, java.util.List.copyOf(providers));
+            return new Engine(cfg, List.copyOf(providers));
         }
     }
 }

@@ -27,6 +27,14 @@ public interface Backend extends AutoCloseable {
 
     BackendInfo info();
 
+    /**
+     * The host name that resolves to the host inside workloads started with {@code hostAccess}
+     * (e.g. host.docker.internal), or null when the backend offers none.
+     */
+    default String hostAlias() {
+        return null;
+    }
+
     ImageOps images();
 
     NetworkOps networks();

@@ -1,0 +1,23 @@
+package dev.berth.engine;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Serialises lifecycle changes per workload name inside one process (ReentrantLock, not
+ * synchronized, so virtual threads do not pin). Locks are never removed: one small object per name.
+ */
+final class NameLocks {
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+    <T> T with(String name, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.berth.engine.archive;
+
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Turns a user's archive (tar, tar.gz or zip) into a plain tar whose every entry stays inside
+ * the extraction directory: no absolute names, no '..', no link pointing out, no device nodes.
+ * Backends then copy that tar into the workload; a bad archive is rejected before anything is
+ * created.
+ */
+public final class SafeTar {
+    private static final int GZIP_MAGIC = 0x1f8b;
+    private static final int ZIP_MAGIC = 0x504b;
+
+    private SafeTar() {
+    }
+
+    /**
+     * Writes the normalised tar of {@code archive} to {@code out}, every entry placed under the
+     * absolute directory {@code target} (whose own directories are included, so the tar can be
+     * extracted at the root of a filesystem that lacks them). {@code field} names the spec field.
+     */
+    public static void normalise(String field, Path archive, String target, OutputStream out) {
+        if (!Files.isRegularFile(archive)) {
+            throw BerthException.invalidField(field, archive.toString(), "required: an existing .tar, .tar.gz or .zip file");
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(archive));
+             var tar = new TarArchiveOutputStream(out)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            String prefix = prefixDirs(target, tar);
+            raw.mark(4);
+            int magic = (raw.read() << 8) | raw.read();
+            raw.reset();
+            if (magic == ZIP_MAGIC) {
+                copyZip(field, raw, prefix, tar);
+            } else {
+                InputStream plain = magic == GZIP_MAGIC ? new GzipCompressorInputStream(raw) : raw;
+                copyTar(field, plain, prefix, tar);
+            }
+            tar.finish();
+        } catch (IOException e) {
+            throw new BerthException(ErrorCode.INVALID_SPEC,
+                    field + ": cannot read archive " + archive + " (" + e.getMessage() + "); allowed: tar, tar.gz or zip", field, e);
+        }
+    }
+
+    private static void copyTar(String field, InputStream in, String prefix, TarArchiveOutputStream out) throws IOException {
+        var tar = new TarArchiveInputStream(in);
+        int count = 0;
+        TarArchiveEntry e;
+        while ((e = tar.getNextEntry()) != null) {
+            count++;
+            String name = safeName(field, e.getName());
+            if (name.isEmpty()) {
+                continue; // "./": the extraction root itself
+            }
+            if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
+                throw rejected(field, e.getName(), "device and fifo entries are not allowed");
+            }
+            if (e.isSymbolicLink() || e.isLink()) {
+                checkLink(field, name, e.getLinkName(), e.isLink());
+            }
+            var copy = new TarArchiveEntry(prefix + name, e.isSymbolicLink() ? TarArchiveEntry.LF_SYMLINK
+                    : e.isLink() ? TarArchiveEntry.LF_LINK : e.isDirectory() ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
+            if (e.isSymbolicLink() || e.isLink()) {
+                copy.setLinkName(e.isLink() ? prefix + safeName(field, e.getLinkName()) : e.getLinkName());
+            }
+            copy.setMode(e.getMode());
+            copy.setModTime(e.getModTime());
+            copy.setUserId(e.getLongUserId());
+            copy.setGroupId(e.getLongGroupId());
+            copy.setSize(e.isFile() ? e.getSize() : 0);
+            out.putArchiveEntry(copy);
+            if (e.isFile()) {
+                tar.transferTo(out);
+            }
+            out.closeArchiveEntry();
+        }
+        if (count == 0) {
+            throw rejected(field, "", "the archive is empty or not a tar archive");
+        }
+    }
+
+    private static void copyZip(String field, InputStream in, String prefix, TarArchiveOutputStream out) throws IOException {
+        var zip = new ZipInputStream(in);
+        int count = 0;
+        ZipEntry e;
+        while ((e = zip.getNextEntry()) != null) {
+            count++;
+            String name = safeName(field, e.getName());
+            if (name.isEmpty()) {
+                continue;
+            }
+            boolean dir = e.isDirectory();
+            var copy = new TarArchiveEntry(prefix + name, dir ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
+            copy.setMode(dir ? 0755 : 0644);
+            if (e.getLastModifiedTime() != null) {
+                copy.setModTime(e.getLastModifiedTime());
+            }
+            if (dir) {
+                out.putArchiveEntry(copy);
+            } else {
+                // Zip sizes are optional in local headers; buffer through a temp file to learn it.
+                Path tmp = Files.createTempFile("berth-zip", ".part");
+                try {
+                    Files.copy(zip, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    copy.setSize(Files.size(tmp));
+                    out.putArchiveEntry(copy);
+                    Files.copy(tmp, out);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            }
+            out.closeArchiveEntry();
+        }
+        if (count == 0) {
+            throw rejected(field, "", "the zip archive is empty or corrupt");
+        }
+    }
+
+    /** Emits directory entries for each component of {@code target}; returns the entry-name prefix. */
+    private static String prefixDirs(String target, TarArchiveOutputStream out) throws IOException {
+        var prefix = new StringBuilder();
+        for (String part : target.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            prefix.append(part).append('/');
+            var dir = new TarArchiveEntry(prefix.toString(), TarArchiveEntry.LF_DIR);
+            dir.setMode(0755);
+            out.putArchiveEntry(dir);
+            out.closeArchiveEntry();
+        }
+        return prefix.toString();
+    }
+
+    /** An entry name made relative; rejects absolute names, '..' and NUL. */
+    static String safeName(String field, String name) {
+        if (name == null || name.isEmpty() || name.indexOf('\0') >= 0 || name.startsWith("/") || name.contains("\\")) {
+            throw rejected(field, name, "entry names must be relative paths");
+        }
+        String stripped = name.startsWith("./") ? name.substring(2) : name;
+        for (String part : stripped.split("/")) {
+            if (part.equals("..")) {
+                throw rejected(field, name, "entry names must not contain '..'");
+            }
+        }
+        return stripped;
+    }
+
+    /** A link may only point inside the archive's root, judged from the link's own directory. */
+    private static void checkLink(String field, String name, String target, boolean hard) {
+        if (target == null || target.isEmpty() || target.indexOf('\0') >= 0) {
+            throw rejected(field, name, "links need a target");
+        }
+        if (target.startsWith("/")) {
+            if (hard) {
+                throw rejected(field, name, "hard links must not have absolute targets");
+            }
+            return; // Absolute symlinks resolve inside the container's own root.
+        }
+        int depth = hard ? 0 : name.split("/").length - 1;
+        for (String part : target.split("/")) {
+            if (part.equals("..")) {
+                depth--;
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                depth++;
+            }
+            if (depth < 0) {
+                throw rejected(field, name, "link target '" + target + "' points outside the archive");
+            }
+        }
+    }
+
+    private static BerthException rejected(String field, String entry, String why) {
+        return new BerthException(ErrorCode.INVALID_SPEC, field + ": archive entry '" + entry + "' rejected: " + why, field, null);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.berth.engine.store;
+
+import dev.berth.api.model.ExitStatus;
+import dev.berth.api.model.WorkloadState;
+import dev.berth.api.spec.WorkloadSpec;
+import java.time.Instant;
+
+/**
+ * The engine's durable record of one workload. Written before each action on the backend, so
+ * that a crash at any point leaves a record to reconcile. {@code handle} is null between the
+ * record's creation and the backend's create returning.
+ */
+public record WorkloadRecord(String name, WorkloadSpec spec, String backend, String handle, long generation,
+                             WorkloadState state, ExitStatus exit, Instant createdAt, Instant startedAt,
+                             Instant finishedAt, int restartCount, String message) {
+
+    public WorkloadRecord withHandle(String value) {
+        return new WorkloadRecord(name, spec, backend, value, generation, state, exit, createdAt, startedAt,
+                finishedAt, restartCount, message);
+    }
+
+    public WorkloadRecord withState(WorkloadState value, String note) {
+        return new WorkloadRecord(name, spec, backend, handle, generation, value, exit, createdAt, startedAt,
+                finishedAt, restartCount, note);
+    }
+
+    public WorkloadRecord started(Instant at) {
+        return new WorkloadRecord(name, spec, backend, handle, generation, WorkloadState.RUNNING, null, createdAt,
+                at, null, restartCount, null);
+    }
+
+    public WorkloadRecord exited(ExitStatus value, Instant at) {
+        return new WorkloadRecord(name, spec, backend, handle, generation, WorkloadState.EXITED, value, createdAt,
+                startedAt, at, restartCount, null);
+    }
+
+    public WorkloadRecord withRestartCount(int value) {
+        return new WorkloadRecord(name, spec, backend, handle, generation, state, exit, createdAt, startedAt,
+                finishedAt, value, message);
+    }
+}
