@@ -404,7 +404,8 @@ public final class Engine implements BerthClient {
         return new Observed(updated, bs);
     }
 
-    private static WorkloadRecord merge(WorkloadRecord r, BackendStatus bs) {
+    private static WorkloadRecord merge(WorkloadRecord record, BackendStatus bs) {
+        WorkloadRecord r = record.withStartedAt(bs.startedAt());
         return switch (bs.state()) {
             case EXITED -> r.state() == WorkloadState.EXITED && bs.exit() != null && bs.exit().equals(r.exit())
                     && java.util.Objects.equals(bs.finishedAt(), r.finishedAt())

@@ -65,10 +65,10 @@ final class Networks {
             throw new BerthException(ErrorCode.CONFLICT,
                     "network '" + name + "' is used by workloads " + String.join(", ", users) + "; remove them first");
         }
-        backends.get(record.get().backend()).networks().remove(name);
+        backends.get(record.get().backend()).networks().remove(name, owner.ownerId());
         for (Backend b : backends.opened()) {
             if (!b.name().equals(record.get().backend())) {
-                b.networks().remove(name);
+                b.networks().remove(name, owner.ownerId());
             }
         }
         store.deleteNetwork(name);

@@ -34,6 +34,12 @@ public record WorkloadRecord(String name, WorkloadSpec spec, String backend, Str
                 startedAt, at, restartCount, null);
     }
 
+    /** Adopts the backend's start time, which is more exact than the engine's own clock. */
+    public WorkloadRecord withStartedAt(Instant value) {
+        return value == null || value.equals(startedAt) ? this : new WorkloadRecord(name, spec, backend, handle, generation,
+                state, exit, createdAt, value, finishedAt, restartCount, message);
+    }
+
     public WorkloadRecord withRestartCount(int value) {
         return new WorkloadRecord(name, spec, backend, handle, generation, state, exit, createdAt, startedAt,
                 finishedAt, value, message);
