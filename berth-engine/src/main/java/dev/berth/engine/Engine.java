@@ -118,12 +118,10 @@ public final class Engine implements BerthClient {
         WorkloadSpec spec = record.spec();
         Handle handle = null;
         try {
-            backend.images().pull(ImageRef.parse(spec.image()), spec.pullPolicy(), null, p -> { });
             for (String net : spec.networks()) {
                 networks.realise(net, backend);
             }
-            var owner = new OwnerLabels(ownerId, spec.name(), record.generation());
-            handle = backend.create(new CreateRequest(spec, owner, environment(spec, backend)));
+            handle = createPulling(backend, record);
             WorkloadRecord created = record.withHandle(handle.id()).withState(WorkloadState.CREATED, null);
             store.update(created);
             for (Path tar : files.tars()) {
@@ -141,6 +139,28 @@ public final class Engine implements BerthClient {
                 throw re;
             }
             throw new BerthException(ErrorCode.INTERNAL, "cannot copy files into " + record.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Creates the backend resource, pulling the image per the pull policy. Like the docker CLI, an
+     * image that may be pulled is looked for by trying the create, which saves a round trip.
+     */
+    private Handle createPulling(Backend backend, WorkloadRecord record) {
+        WorkloadSpec spec = record.spec();
+        ImageRef image = ImageRef.parse(spec.image());
+        var request = new CreateRequest(spec, new OwnerLabels(ownerId, spec.name(), record.generation()), environment(spec, backend));
+        if (spec.pullPolicy() == PullPolicy.ALWAYS) {
+            backend.images().pull(image, PullPolicy.ALWAYS, null, p -> { });
+        }
+        try {
+            return backend.create(request);
+        } catch (BerthException e) {
+            if (e.code() != ErrorCode.IMAGE_NOT_FOUND) {
+                throw e;
+            }
+            backend.images().pull(image, spec.pullPolicy(), null, p -> { });
+            return backend.create(request);
         }
     }
 
@@ -213,7 +233,7 @@ public final class Engine implements BerthClient {
             if (found.isEmpty()) {
                 return false;
             }
-            WorkloadRecord record = refresh(found.get());
+            WorkloadRecord record = force ? found.get() : refresh(found.get());
             if (record.state().isActive() && !force) {
                 throw new BerthException(ErrorCode.CONFLICT,
                         "workload '" + name + "' is " + record.state().name().toLowerCase() + "; stop it first or remove with force (rm -f)");
@@ -274,7 +294,11 @@ public final class Engine implements BerthClient {
     @Override
     public ExitStatus waitExit(String name, Duration timeout) {
         ExitStatus exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
-        refresh(record(name));
+        locks.with(name, () -> {
+            store.get(name).filter(r -> r.state() != WorkloadState.EXITED || !exit.equals(r.exit()))
+                    .ifPresent(r -> store.update(r.exited(exit, Instant.now())));
+            return null;
+        });
         return exit;
     }
 

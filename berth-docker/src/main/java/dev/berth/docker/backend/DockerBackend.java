@@ -108,7 +108,9 @@ public final class DockerBackend implements Backend {
         } catch (ConflictException e) {
             return existing(request);
         } catch (NotFoundException e) {
-            throw new BerthException(ErrorCode.IMAGE_NOT_FOUND, name + ": create " + spec.name() + ": " + e.message(), e);
+            boolean image = e.message() != null && e.message().toLowerCase(java.util.Locale.ROOT).contains("image");
+            throw new BerthException(image ? ErrorCode.IMAGE_NOT_FOUND : ErrorCode.NOT_FOUND,
+                    name + ": create " + spec.name() + ": " + e.message(), image ? "image" : null, e);
         } catch (DockerException e) {
             throw DockerErrors.translate(name, "create " + spec.name(), e);
         }
@@ -246,30 +248,35 @@ public final class DockerBackend implements Backend {
 
     @Override
     public ExitStatus waitExit(Handle handle, Duration timeout) {
-        if (timeout == null) {
-            DockerErrors.call(name, "wait for " + shortId(handle), () -> client.containers().waitFor(handle.id(), "not-running"));
-        } else {
-            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-                var future = executor.submit(() -> client.containers().waitFor(handle.id(), "not-running"));
-                try {
-                    future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    future.cancel(true);
-                    throw new BerthException(ErrorCode.TIMEOUT, name + ": " + shortId(handle) + " still running after " + timeout);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting", e);
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof DockerException de ? DockerErrors.translate(name, "wait", de)
-                            : new BerthException(ErrorCode.BACKEND_ERROR, name + ": wait failed: " + e.getCause(), e.getCause());
-                }
+        int code = timeout == null
+                ? DockerErrors.call(name, "wait for " + shortId(handle), () -> client.containers().waitFor(handle.id(), "not-running"))
+                : waitBounded(handle, timeout);
+        // Only a SIGKILL death (137) can be the OOM killer's; other codes need no inspect round trip.
+        if (code == 137) {
+            BackendStatus status = inspect(handle);
+            if (status.exit() != null) {
+                return status.exit();
             }
         }
-        BackendStatus status = inspect(handle);
-        if (status.exit() == null) {
-            throw new BerthException(ErrorCode.BACKEND_ERROR, name + ": " + shortId(handle) + " reported as exited but has no exit code");
+        return ExitStatus.ofCode(code);
+    }
+
+    private int waitBounded(Handle handle, Duration timeout) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            var future = executor.submit(() -> client.containers().waitFor(handle.id(), "not-running"));
+            try {
+                return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                throw new BerthException(ErrorCode.TIMEOUT, name + ": " + shortId(handle) + " still running after " + timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof DockerException de ? DockerErrors.translate(name, "wait", de)
+                        : new BerthException(ErrorCode.BACKEND_ERROR, name + ": wait failed: " + e.getCause(), e.getCause());
+            }
         }
-        return status.exit();
     }
 
     @Override

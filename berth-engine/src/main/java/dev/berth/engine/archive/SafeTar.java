@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -17,7 +19,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Turns a user's archive (tar, tar.gz or zip) into a plain tar whose every entry stays inside
- * the extraction directory: no absolute names, no '..', no link pointing out, no device nodes.
+ * the extraction directory: no absolute names, no '..', no link pointing out, no entry written
+ * through a symlink the archive itself made, no device nodes.
  * Backends then copy that tar into the workload; a bad archive is rejected before anything is
  * created.
  */
@@ -60,6 +63,7 @@ public final class SafeTar {
 
     private static void copyTar(String field, InputStream in, String prefix, TarArchiveOutputStream out) throws IOException {
         var tar = new TarArchiveInputStream(in);
+        var symlinks = new HashSet<String>();
         int count = 0;
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
@@ -71,8 +75,14 @@ public final class SafeTar {
             if (e.isCharacterDevice() || e.isBlockDevice() || e.isFIFO()) {
                 throw rejected(field, e.getName(), "device and fifo entries are not allowed");
             }
+            notThroughSymlink(field, e.getName(), canonical(name), symlinks);
             if (e.isSymbolicLink() || e.isLink()) {
                 checkLink(field, name, e.getLinkName(), e.isLink());
+            }
+            if (e.isLink()) {
+                notThroughSymlink(field, e.getName(), canonical(safeName(field, e.getLinkName())), symlinks);
+            } else if (e.isSymbolicLink()) {
+                symlinks.add(canonical(name));
             }
             var copy = new TarArchiveEntry(prefix + name, e.isSymbolicLink() ? TarArchiveEntry.LF_SYMLINK
                     : e.isLink() ? TarArchiveEntry.LF_LINK : e.isDirectory() ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
@@ -160,6 +170,31 @@ public final class SafeTar {
             }
         }
         return stripped;
+    }
+
+    /**
+     * Rejects a path whose parent directory is a symlink made by an earlier entry: the lexical
+     * checks assume directories are directories, and an extractor writing through {@code etc ->
+     * /etc} (or through {@code a -> .} then {@code a/up -> ..}) would land outside the target.
+     */
+    private static void notThroughSymlink(String field, String entry, String path, Set<String> symlinks) {
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            String parent = path.substring(0, slash);
+            if (symlinks.contains(parent)) {
+                throw rejected(field, entry, "the path goes through symlink '" + parent + "' from the same archive");
+            }
+        }
+    }
+
+    /** {@code a/./b/} and {@code a/b} name the same file. */
+    private static String canonical(String name) {
+        var parts = new java.util.ArrayList<String>();
+        for (String part : name.split("/")) {
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
     }
 
     /** A link may only point inside the archive's root, judged from the link's own directory. */
