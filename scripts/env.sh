@@ -1,7 +1,7 @@
 # Source it (". scripts/env.sh"): selects a JDK >= 21 into JAVA_HOME, puts its bin first on
 # PATH and defines log/die (from lib.sh). Sets no shell options; returns 1 when no JDK fits.
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || return 1
 
 BERTH_MIN_JAVA="${BERTH_MIN_JAVA:-21}"

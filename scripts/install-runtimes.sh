@@ -3,7 +3,7 @@
 # --with-test-deps also podman, a local registry, skopeo, ...). Idempotent, quick when done.
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 REQUIRED_PKGS=(docker.io busybox-static runc ca-certificates curl iptables)
@@ -47,7 +47,7 @@ main() {
     mapfile -t missing_optional < <(missing_of "${optional[@]}")
   fi
   if ((${#missing[@]} == 0 && ${#missing_optional[@]} == 0)); then
-    log "packages already installed: ${wanted[*]} ${optional[*]}"
+    log "packages already installed: ${wanted[*]}${optional[*]:+ ${optional[*]}}"
     return 0
   fi
 

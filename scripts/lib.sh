@@ -115,6 +115,7 @@ start_detached() {
     done
     exec setsid nohup "$@" </dev/null >>"$logfile" 2>&1
   ) &
+  # shellcheck disable=SC2034 # read by the start-*.sh scripts
   BERTH_DETACHED_PID=$!
 }
 

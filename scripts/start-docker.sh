@@ -3,7 +3,7 @@
 # answers /_ping; clears stale pid files, waits (bounded) until ready, checks `docker info`.
 set -euo pipefail
 
-# shellcheck source=scripts/lib.sh
+# shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Overridable so a second, throw-away daemon can be run next to the main one.

@@ -1,5 +1,7 @@
 package dev.berth.api.spec;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -15,9 +17,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads workload specs from YAML or JSON (JSON is valid YAML, so one reader serves both) and
+ * Reads workload specs from YAML or JSON (text starting with '{' is tried as JSON first) and
  * writes them back. Unknown fields and wrong types are errors that name the field.
  */
 public final class SpecParser {
@@ -34,22 +37,55 @@ public final class SpecParser {
         return mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                // A repeated key (two env: blocks) would otherwise silently drop the first.
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     public WorkloadSpec parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new BerthException(ErrorCode.INVALID_SPEC, "spec is empty: expected a YAML or JSON object with at least name and image");
+            throw empty();
         }
         try {
-            WorkloadSpec spec = yaml.readValue(text, WorkloadSpec.class);
-            if (spec == null) {
-                throw new BerthException(ErrorCode.INVALID_SPEC, "spec is empty: expected a YAML or JSON object");
+            if (text.stripLeading().startsWith("{")) {
+                return readJsonOrFlowYaml(text).validate();
             }
-            return spec.validate();
+            return read(yaml, text).validate();
         } catch (JsonProcessingException e) {
             throw translate(e);
+        } catch (IOException e) {
+            throw new BerthException(ErrorCode.INTERNAL, "cannot read spec text: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * JSON first, since SnakeYAML (YAML 1.1) refuses the tab indentation JSON allows; then YAML,
+     * for flow mappings such as {name: a, image: busybox}. A syntax error reports JSON's view.
+     */
+    private WorkloadSpec readJsonOrFlowYaml(String text) throws IOException {
+        try {
+            return read(json, text);
+        } catch (JsonParseException e) {
+            try {
+                return read(yaml, text);
+            } catch (JsonParseException notYamlEither) {
+                throw e;
+            }
+        }
+    }
+
+    private static WorkloadSpec read(ObjectMapper mapper, String text) throws IOException {
+        try (JsonParser parser = mapper.createParser(text)) {
+            WorkloadSpec spec = parser.nextToken() == null ? null : mapper.readValue(parser, WorkloadSpec.class);
+            if (spec == null) {
+                throw empty(); // only comments, "---" or "~"
+            }
+            return spec;
+        }
+    }
+
+    private static BerthException empty() {
+        return new BerthException(ErrorCode.INVALID_SPEC, "spec is empty: expected a YAML or JSON object with at least name and image");
     }
 
     public WorkloadSpec parse(Path file) {
@@ -95,9 +131,26 @@ public final class SpecParser {
             return new BerthException(ErrorCode.INVALID_SPEC,
                     (path.isEmpty() ? "spec" : path) + ": wrong type; expected " + describe(mie.getTargetType()), path, null);
         }
-        var loc = e.getLocation();
-        String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-        return new BerthException(ErrorCode.INVALID_SPEC, "malformed spec" + where + ": " + e.getOriginalMessage());
+        return malformed(e);
+    }
+
+    /** One line: SnakeYAML's own message spans several, with a source excerpt and a caret. */
+    private static BerthException malformed(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof MarkedYAMLException y && y.getProblemMark() != null) {
+                // The mark points at the offending character; Jackson's location can lag behind it.
+                problem = y.getProblem();
+                line = y.getProblemMark().getLine() + 1;
+                column = y.getProblemMark().getColumn() + 1;
+                break;
+            }
+        }
+        problem = problem == null ? "syntax error" : problem.strip().lines().findFirst().orElse("syntax error");
+        String where = line > 0 ? " at line " + line + ", column " + column : "";
+        return new BerthException(ErrorCode.INVALID_SPEC, "malformed spec" + where + ": " + problem);
     }
 
     private static String path(JsonMappingException e) {

@@ -140,6 +140,29 @@ class SpecParserTest {
     }
 
     @Test
+    void yamlFlowMappingAtTopLevelParses() {
+        assertThat(parser.parse("{name: web-1, image: busybox, env: {A: b}}"))
+                .isEqualTo(WorkloadSpec.builder("web-1", "busybox").env("A", "b").build());
+    }
+
+    @Test
+    void yamlFlowMappingWithAnUnknownFieldNamesTheField() {
+        var e = invalidSpec(() -> parser.parse("{name: web-1, image: busybox, memroy: 1Gi}"));
+
+        assertThat(e.field()).isEqualTo("memroy");
+        assertThat(e.getMessage()).startsWith("memroy: unknown field");
+    }
+
+    @Test
+    void repeatedKeyIsRejectedInsteadOfSilentlyOverriding() {
+        var yaml = invalidSpec(() -> parser.parse("name: a\nimage: busybox\nenv: {A: b}\nenv: {C: d}\n"));
+        var json = invalidSpec(() -> parser.parse("{\"name\": \"a\", \"name\": \"b\", \"image\": \"busybox\"}"));
+
+        assertThat(yaml.getMessage()).startsWith("malformed spec at line 4").contains("Duplicate field 'env'");
+        assertThat(json.getMessage()).contains("Duplicate field 'name'");
+    }
+
+    @Test
     void toJsonThenParseGivesAnEqualSpec() {
         WorkloadSpec spec = expectedFullSpec();
 
@@ -239,14 +262,21 @@ class SpecParserTest {
     void malformedYamlReportsLineAndColumn() {
         var e = invalidSpec(() -> parser.parse("name: a\nimage: busybox\nenv: {A: b\nlabels: x\n"));
 
-        assertThat(e.getMessage()).startsWith("malformed spec at line ").containsPattern("line \\d+, column \\d+");
+        assertThat(e.getMessage()).isEqualTo("malformed spec at line 4, column 7: expected ',' or '}', but got :");
     }
 
     @Test
     void malformedJsonReportsLineAndColumn() {
         var e = invalidSpec(() -> parser.parse("{\n  \"name\": \"a\",\n  \"image\": \"busybox\",,\n}\n"));
 
-        assertThat(e.getMessage()).startsWith("malformed spec at line 3");
+        assertThat(e.getMessage()).startsWith("malformed spec at line 3, column 22: Unexpected character (',' (code 44))");
+    }
+
+    @Test
+    void tabIndentedYamlPointsAtTheTab() {
+        var e = invalidSpec(() -> parser.parse("name: a\n\timage: busybox\n"));
+
+        assertThat(e.getMessage()).startsWith("malformed spec at line 2, column 1: found character '\\t(TAB)'");
     }
 
     @Test
@@ -259,6 +289,7 @@ class SpecParserTest {
     void documentWithOnlyACommentIsReportedAsEmpty() {
         assertThat(invalidSpec(() -> parser.parse("# nothing here\n")).getMessage()).startsWith("spec is empty");
         assertThat(invalidSpec(() -> parser.parse("---\n")).getMessage()).startsWith("spec is empty");
+        assertThat(invalidSpec(() -> parser.parse("~\n")).getMessage()).startsWith("spec is empty");
     }
 
     @Test

@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
@@ -49,7 +49,7 @@ public final class SafeTar {
             int magic = (raw.read() << 8) | raw.read();
             raw.reset();
             if (magic == ZIP_MAGIC) {
-                copyZip(field, raw, prefix, tar);
+                copyZip(field, archive, prefix, tar);
             } else {
                 InputStream plain = magic == GZIP_MAGIC ? new GzipCompressorInputStream(raw) : raw;
                 copyTar(field, plain, prefix, tar);
@@ -105,40 +105,56 @@ public final class SafeTar {
         }
     }
 
-    private static void copyZip(String field, InputStream in, String prefix, TarArchiveOutputStream out) throws IOException {
-        var zip = new ZipInputStream(in);
-        int count = 0;
-        ZipEntry e;
-        while ((e = zip.getNextEntry()) != null) {
-            count++;
-            String name = safeName(field, e.getName());
-            if (name.isEmpty()) {
-                continue;
-            }
-            boolean dir = e.isDirectory();
-            var copy = new TarArchiveEntry(prefix + name, dir ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
-            copy.setMode(dir ? 0755 : 0644);
-            if (e.getLastModifiedTime() != null) {
-                copy.setModTime(e.getLastModifiedTime());
-            }
-            if (dir) {
-                out.putArchiveEntry(copy);
-            } else {
-                // Zip sizes are optional in local headers; buffer through a temp file to learn it.
-                Path tmp = Files.createTempFile("berth-zip", ".part");
-                try {
-                    Files.copy(zip, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                    copy.setSize(Files.size(tmp));
-                    out.putArchiveEntry(copy);
-                    Files.copy(tmp, out);
-                } finally {
-                    Files.deleteIfExists(tmp);
+    /**
+     * Zips are read through their central directory (commons-compress {@code ZipFile}), which
+     * carries Unix modes, so an executable stays executable and symlink entries are recognised.
+     */
+    private static void copyZip(String field, Path archive, String prefix, TarArchiveOutputStream out) throws IOException {
+        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
+            var symlinks = new HashSet<String>();
+            int count = 0;
+            for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntriesInPhysicalOrder())) {
+                count++;
+                String name = safeName(field, e.getName());
+                if (name.isEmpty()) {
+                    continue;
                 }
+                notThroughSymlink(field, e.getName(), canonical(name), symlinks);
+                int unixMode = e.getUnixMode() & 07777;
+                TarArchiveEntry copy;
+                if (e.isUnixSymlink()) {
+                    String target;
+                    try (InputStream in = zip.getInputStream(e)) {
+                        target = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    checkLink(field, name, target, false);
+                    symlinks.add(canonical(name));
+                    copy = new TarArchiveEntry(prefix + name, TarArchiveEntry.LF_SYMLINK);
+                    copy.setLinkName(target);
+                    copy.setMode(0777);
+                } else {
+                    boolean dir = e.isDirectory();
+                    copy = new TarArchiveEntry(prefix + name, dir ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
+                    copy.setMode(unixMode != 0 ? unixMode : dir ? 0755 : 0644);
+                    copy.setSize(dir ? 0 : e.getSize());
+                }
+                if (e.getLastModifiedTime() != null) {
+                    copy.setModTime(e.getLastModifiedTime());
+                }
+                out.putArchiveEntry(copy);
+                if (copy.isFile()) {
+                    try (InputStream in = zip.getInputStream(e)) {
+                        long copied = in.transferTo(out);
+                        if (copied != e.getSize()) {
+                            throw rejected(field, e.getName(), "size differs from the zip directory (corrupt archive)");
+                        }
+                    }
+                }
+                out.closeArchiveEntry();
             }
-            out.closeArchiveEntry();
-        }
-        if (count == 0) {
-            throw rejected(field, "", "the zip archive is empty or corrupt");
+            if (count == 0) {
+                throw rejected(field, "", "the zip archive is empty");
+            }
         }
     }
 

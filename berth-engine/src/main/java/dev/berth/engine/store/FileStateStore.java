@@ -20,8 +20,8 @@ import java.util.Optional;
 /**
  * One JSON file per record under the data dir, replaced atomically (write to a temp file, then
  * rename), so several CLI processes share state safely and a process crash at any instant leaves
- * either the old or the new record, never a torn one. Names are reserved with CREATE_NEW, which
- * the filesystem makes atomic across processes.
+ * either the old or the new record, never a torn one. Names are reserved by hard-linking a
+ * fully written temp file into place, which the filesystem makes atomic across processes.
  *
  * <p>No fsync per write, on purpose: like SQLite in WAL mode with synchronous=NORMAL, records
  * survive any process crash (the page cache keeps them) and only an OS crash or power loss can
@@ -105,19 +105,34 @@ public final class FileStateStore implements StateStore {
     }
 
     private boolean create(Path file, Object value) {
+        // Written aside, then hard-linked into place: link(2) fails when the name exists, as
+        // CREATE_NEW does, but no reader in another process ever sees the file still empty.
+        Path tmp = tempFor(file);
         try {
-            Files.write(file, json.writeValueAsBytes(value), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(tmp, json.writeValueAsBytes(value));
+            Files.createLink(file, tmp);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
         } catch (IOException e) {
             throw storeError(file, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Best effort: a stray temp file is harmless and skipped by readAll.
+            }
         }
     }
 
-    private void replace(Path file, Object value) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid()
+    /** A hidden sibling unique to this process and thread; readAll's glob skips it. */
+    private static Path tempFor(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".tmp-" + ProcessHandle.current().pid()
                 + "-" + Thread.currentThread().threadId());
+    }
+
+    private void replace(Path file, Object value) {
+        Path tmp = tempFor(file);
         try {
             Files.write(tmp, json.writeValueAsBytes(value), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);

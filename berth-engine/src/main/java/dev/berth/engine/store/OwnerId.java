@@ -22,23 +22,37 @@ public final class OwnerId {
     public static String loadOrCreate(Path dataDir) {
         Path file = dataDir.resolve("owner-id");
         try {
+            if (Files.exists(file)) {
+                return read(file);
+            }
             Files.createDirectories(dataDir);
             byte[] random = new byte[8];
             new SecureRandom().nextBytes(random);
             String fresh = "berth-" + HexFormat.of().formatHex(random);
+            // Written aside, then hard-linked into place: the first process wins, and a racing one
+            // never reads the file before its id is in it.
+            Path tmp = dataDir.resolve(".owner-id.tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().threadId());
             try {
-                Files.writeString(file, fresh + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                Files.writeString(tmp, fresh + "\n", StandardCharsets.US_ASCII, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+                Files.createLink(file, tmp);
                 return fresh;
             } catch (FileAlreadyExistsException e) {
-                String id = Files.readString(file, StandardCharsets.US_ASCII).trim();
-                if (!id.matches("[a-z0-9-]{4,64}")) {
-                    throw new BerthException(ErrorCode.INTERNAL, file + " holds an invalid owner id; restore it or remove it");
-                }
-                return id;
+                return read(file);
+            } finally {
+                Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
             throw new BerthException(ErrorCode.INTERNAL, "cannot read or create " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String read(Path file) throws IOException {
+        // Latin-1 decodes any bytes, so garbage gets the message below rather than a decoder error.
+        String id = Files.readString(file, StandardCharsets.ISO_8859_1).trim();
+        if (!id.matches("[a-z0-9-]{4,64}")) {
+            throw new BerthException(ErrorCode.INTERNAL, file + " holds an invalid owner id; restore it or remove it");
+        }
+        return id;
     }
 }

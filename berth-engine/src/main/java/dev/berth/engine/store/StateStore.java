@@ -27,7 +27,11 @@ public interface StateStore extends AutoCloseable {
 
     void deleteNetwork(String name);
 
-    /** The next generation number for a workload name; never repeats for this store. */
+    /**
+     * A generation number for a new record: strictly increasing within one store instance and
+     * time-based across processes. Since {@link #insert} reserves the name first, it only has to
+     * tell successive workloads of one name apart, which creation times a clock tick apart do.
+     */
     long nextGeneration();
 
     @Override

@@ -2,6 +2,7 @@ package dev.berth.engine.archive;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.berth.api.error.BerthException;
@@ -54,6 +55,44 @@ class SafeTarTest {
         assertThat(entry(out, "var/task/bin/latest").symlinkTo()).isEqualTo("run");
         assertThat(entry(out, "var/task/copy").hardlinkTo()).isEqualTo("var/task/README");
         assertThat(entry(out, "var/task/").directory()).isTrue();
+    }
+
+    @Test
+    void zipKeepsUnixModesAndSymlinksSoABootstrapStaysExecutable(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path archive = dir.resolve("function.zip");
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(archive)) {
+            var boot = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("bootstrap");
+            boot.setUnixMode(0100755);
+            zip.putArchiveEntry(boot);
+            zip.write("#!/bin/sh\necho hi\n".getBytes(UTF_8));
+            zip.closeArchiveEntry();
+            var link = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("run");
+            link.setUnixMode(0120777);
+            zip.putArchiveEntry(link);
+            zip.write("bootstrap".getBytes(UTF_8));
+            zip.closeArchiveEntry();
+        }
+
+        List<Entry> out = normalise(archive);
+
+        assertThat(entry(out, "var/task/bootstrap").mode() & 07777).isEqualTo(0755);
+        assertThat(entry(out, "var/task/bootstrap").content()).isEqualTo("#!/bin/sh\necho hi\n");
+        assertThat(entry(out, "var/task/run").symlinkTo()).isEqualTo("bootstrap");
+    }
+
+    @Test
+    void zipSymlinkPointingOutsideIsRejected(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path archive = dir.resolve("evil.zip");
+        try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(archive)) {
+            var link = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("up");
+            link.setUnixMode(0120777);
+            zip.putArchiveEntry(link);
+            zip.write("../../etc".getBytes(UTF_8));
+            zip.closeArchiveEntry();
+        }
+
+        assertThatThrownBy(() -> normalise(archive)).isInstanceOf(dev.berth.api.error.BerthException.class)
+                .hasMessageContaining("points outside the archive");
     }
 
     @Test

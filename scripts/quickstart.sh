@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Quick start on a fresh Debian machine (root): installs and starts the Docker engine, builds
+# Berth, imports a busybox demo image from local files, and runs demo workloads with the CLI.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=lib.sh source-path=SCRIPTDIR
+. "$ROOT/scripts/lib.sh"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+show() { printf '$ %s\n' "$*"; "$@"; }
+
+require_root
+step "Installing and starting the Docker engine (Debian docker.io)"
+"$ROOT/scripts/start-runtimes.sh"
+
+step "Selecting a JDK >= 21 and building Berth (Maven wrapper)"
+# shellcheck source=env.sh source-path=SCRIPTDIR
+. "$ROOT/scripts/env.sh"
+log "using JAVA_HOME=$JAVA_HOME"
+(cd "$ROOT" && ./mvnw -q -B install -DskipTests)
+log "built $ROOT/berth-cli/target/berth-cli.jar; the launcher is $ROOT/berth"
+
+BERTH="$ROOT/berth"
+IMAGE="berth-demo/busybox:1"
+step "Importing a demo image from Debian's busybox-static (no registry needed)"
+tar_file="$(mktemp --suffix=.tar)"
+trap 'rm -f "$tar_file"' EXIT
+make_busybox_rootfs_tar "$tar_file"
+show "$BERTH" image import "$tar_file" "$IMAGE" --change 'CMD ["/bin/sh"]' --change 'ENV PATH=/bin'
+
+step "Running a workload in the foreground; its exit code becomes berth's"
+show "$BERTH" run --rm --name demo-hello "$IMAGE" sh -c 'echo "hello from $(hostname), a Berth workload"; exit 3' \
+  || log "berth run exited with $? (the workload's own exit code)"
+
+step "A long-running workload with a published port"
+"$BERTH" rm -f demo-web >/dev/null 2>&1 || true
+show "$BERTH" run -d --name demo-web -p 8080 --memory 64Mi --cpus 0.5 "$IMAGE" \
+  sh -c 'echo "<h1>served by Berth</h1>" > /tmp/index.html; echo listening; exec httpd -f -p 8080 -h /tmp'
+show "$BERTH" ps
+show "$BERTH" inspect demo-web
+show "$BERTH" exec demo-web sh -c 'echo "exec sees $(cat /tmp/index.html)"'
+show "$BERTH" logs demo-web
+show "$BERTH" stats --no-stream demo-web
+show "$BERTH" stop -t 2 demo-web
+show "$BERTH" rm demo-web
+
+step "Done"
+log "Berth ran workloads on: $("$BERTH" info | sed -n 's/^Default backend: *//p' | head -n 1)"
+log "next: '$BERTH --help', and the README's command reference"
