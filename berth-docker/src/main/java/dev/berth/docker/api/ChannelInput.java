@@ -4,7 +4,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 
@@ -31,7 +30,7 @@ final class ChannelInput extends InputStream {
         int n;
         try {
             n = channel.read(buf);
-        } catch (AsynchronousCloseException | ClosedChannelException e) {
+        } catch (ClosedChannelException e) { // includes AsynchronousCloseException
             // Someone closed the stream to stop a follow/attach: end-of-stream is the expected outcome.
             if (closedByUs) {
                 n = -1;

@@ -23,18 +23,21 @@ public class DockerApiException extends DockerException {
     }
 
     public boolean isNotFound() {
-        return status == 404;
+        return this instanceof NotFoundException;
     }
 
     public boolean isConflict() {
-        return status == 409;
+        return this instanceof ConflictException;
     }
 
     /** Picks the most specific subclass so callers can catch NotFound / Conflict directly. */
     static DockerApiException of(int status, String message) {
         return switch (status) {
             case 404 -> new NotFoundException(message);
-            case 409 -> new ConflictException(message);
+            case 409 -> new ConflictException(status, message);
+            // Podman 4.3 answers a duplicate container name with 500 where Docker says 409.
+            case 500 -> message.contains("already in use") ? new ConflictException(status, message)
+                    : new DockerApiException(status, message);
             default -> new DockerApiException(status, message);
         };
     }

@@ -122,6 +122,7 @@ public final class SafeTar {
                 notThroughSymlink(field, e.getName(), canonical(name), symlinks);
                 int unixMode = e.getUnixMode() & 07777;
                 TarArchiveEntry copy;
+                boolean regular = !e.isUnixSymlink() && !e.isDirectory();
                 if (e.isUnixSymlink()) {
                     String target;
                     try (InputStream in = zip.getInputStream(e)) {
@@ -142,7 +143,7 @@ public final class SafeTar {
                     copy.setModTime(e.getLastModifiedTime());
                 }
                 out.putArchiveEntry(copy);
-                if (copy.isFile()) {
+                if (regular) {
                     try (InputStream in = zip.getInputStream(e)) {
                         long copied = in.transferTo(out);
                         if (copied != e.getSize()) {
