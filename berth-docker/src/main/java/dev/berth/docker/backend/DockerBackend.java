@@ -49,6 +49,7 @@ public final class DockerBackend implements Backend {
     private final Capabilities capabilities;
     private final List<String> degraded;
     private final List<String> runtimes;
+    private final long hostMemory;
     private final DockerImages images;
     private final DockerNetworks networks;
 
@@ -56,9 +57,17 @@ public final class DockerBackend implements Backend {
         this.name = name;
         this.client = client;
         JsonNode info = DockerErrors.call(name, "read engine info", client::info);
+        // Podman lists every runtime its config knows, installed or not; the engine is on this
+        // host (unix socket), so an absolute path that is not executable means "not installed".
         var rts = new ArrayList<String>();
-        info.path("Runtimes").fieldNames().forEachRemaining(rts::add);
+        info.path("Runtimes").fields().forEachRemaining(e -> {
+            String path = e.getValue().path("path").asText("");
+            if (!path.startsWith("/") || java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))) {
+                rts.add(e.getKey());
+            }
+        });
         this.runtimes = List.copyOf(rts);
+        this.hostMemory = info.path("MemTotal").asLong();
         this.capabilities = DockerCapabilities.of(client.isPodman(), runtimes);
         this.degraded = DockerCapabilities.degraded(client.isPodman(), runtimes);
         this.images = new DockerImages(name, client);
@@ -237,13 +246,13 @@ public final class DockerBackend implements Backend {
 
     @Override
     public Stats stats(Handle handle) {
-        return InspectMapper.stats(DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().stats(handle.id())));
+        return InspectMapper.stats(DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().stats(handle.id())), hostMemory);
     }
 
     @Override
     public Stream<Stats> statsStream(Handle handle) {
         return DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().statsStream(handle.id()))
-                .map(InspectMapper::stats);
+                .map(json -> InspectMapper.stats(json, hostMemory));
     }
 
     @Override

@@ -33,6 +33,9 @@ final class DockerCapabilities {
         if (!runtimes.contains("runsc")) {
             out.add("isolation=sandbox unavailable: no runsc runtime registered");
         }
+        if (podman) {
+            out.add("oom: Podman does not report OOM kills on this host (exit 137 shows, oomKilled stays false)");
+        }
         return out;
     }
 }

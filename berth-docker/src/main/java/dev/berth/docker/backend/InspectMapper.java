@@ -86,7 +86,8 @@ final class InspectMapper {
         }
     }
 
-    static Stats stats(JsonNode s) {
+    /** {@code hostMemory}: the engine's total memory; a limit that large means "no limit", shown as 0. */
+    static Stats stats(JsonNode s, long hostMemory) {
         JsonNode cpu = s.path("cpu_stats");
         JsonNode pre = s.path("precpu_stats");
         double cpuDelta = cpu.path("cpu_usage").path("total_usage").asDouble() - pre.path("cpu_usage").path("total_usage").asDouble();
@@ -114,7 +115,8 @@ final class InspectMapper {
             }
         }
         Instant at = instant(s.path("read").asText(null));
-        return new Stats(at == null ? Instant.now() : at, percent, usage, mem.path("limit").asLong(),
+        long limit = mem.path("limit").asLong();
+        return new Stats(at == null ? Instant.now() : at, percent, usage, hostMemory > 0 && limit >= hostMemory ? 0 : limit,
                 s.path("pids_stats").path("current").asLong(), rx, tx, read, write);
     }
 }
