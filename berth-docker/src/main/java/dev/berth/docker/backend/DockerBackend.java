@@ -46,32 +46,42 @@ import java.util.stream.Stream;
 public final class DockerBackend implements Backend {
     private final String name;
     private final DockerClient client;
-    private final Capabilities capabilities;
-    private final List<String> degraded;
-    private final List<String> runtimes;
-    private final long hostMemory;
+    private volatile EngineFacts facts;
     private final DockerImages images;
     private final DockerNetworks networks;
 
     DockerBackend(String name, DockerClient client) {
         this.name = name;
         this.client = client;
-        JsonNode info = DockerErrors.call(name, "read engine info", client::info);
-        // Podman lists every runtime its config knows, installed or not; the engine is on this
-        // host (unix socket), so an absolute path that is not executable means "not installed".
-        var rts = new ArrayList<String>();
-        info.path("Runtimes").fields().forEachRemaining(e -> {
-            String path = e.getValue().path("path").asText("");
-            if (!path.startsWith("/") || java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))) {
-                rts.add(e.getKey());
-            }
-        });
-        this.runtimes = List.copyOf(rts);
-        this.hostMemory = info.path("MemTotal").asLong();
-        this.capabilities = DockerCapabilities.of(client.isPodman(), runtimes);
-        this.degraded = DockerCapabilities.degraded(client.isPodman(), runtimes);
         this.images = new DockerImages(name, client);
         this.networks = new DockerNetworks(name, client);
+    }
+
+    /**
+     * {@code /info} is read on first need only (capability checks, stats limits): Podman takes
+     * about half a second to answer it, which a CLI invocation should not pay for a {@code logs}.
+     */
+    private EngineFacts facts() {
+        EngineFacts f = facts;
+        if (f == null) {
+            JsonNode info = DockerErrors.call(name, "read engine info", client::info);
+            // Podman lists every runtime its config knows, installed or not; the engine is on this
+            // host (unix socket), so an absolute path that is not executable means "not installed".
+            var rts = new ArrayList<String>();
+            info.path("Runtimes").fields().forEachRemaining(e -> {
+                String path = e.getValue().path("path").asText("");
+                if (!path.startsWith("/") || java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))) {
+                    rts.add(e.getKey());
+                }
+            });
+            f = new EngineFacts(List.copyOf(rts), info.path("MemTotal").asLong(),
+                    DockerCapabilities.of(client.isPodman(), rts), DockerCapabilities.degraded(client.isPodman(), rts));
+            facts = f;
+        }
+        return f;
+    }
+
+    private record EngineFacts(List<String> runtimes, long hostMemory, Capabilities capabilities, List<String> degraded) {
     }
 
     @Override
@@ -81,13 +91,13 @@ public final class DockerBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return capabilities;
+        return facts().capabilities();
     }
 
     @Override
     public BackendInfo info() {
         return new BackendInfo(name, true, client.engineName(), client.engineVersion(), client.apiVersion().toString(),
-                "unix://" + client.socket(), degraded, null);
+                "unix://" + client.socket(), facts().degraded(), null);
     }
 
     @Override
@@ -137,6 +147,7 @@ public final class DockerBackend implements Backend {
     private String runtime(dev.berth.api.spec.WorkloadSpec spec) {
         String wanted = spec.runtime() != null ? spec.runtime()
                 : spec.isolation() == dev.berth.api.spec.Isolation.SANDBOX ? "runsc" : null;
+        List<String> runtimes = facts().runtimes();
         if (wanted != null && !runtimes.contains(wanted)) {
             throw new BerthException(ErrorCode.UNSUPPORTED, (spec.runtime() != null ? "runtime" : "isolation") + ": runtime '"
                     + wanted + "' is not registered with " + name + "; available: " + String.join(", ", runtimes), "runtime", null);
@@ -208,7 +219,7 @@ public final class DockerBackend implements Backend {
         var options = new LogOptions(q.stdout(), q.stderr(), q.follow(), q.tail() == null ? null : Integer.toString(q.tail()),
                 q.since() == null ? 0 : q.since().getEpochSecond(), true, false);
         var frames = DockerErrors.call(name, "logs of " + shortId(handle), () -> client.containers().logs(handle.id(), options));
-        Stream<LogLine> lines = LogLines.stream(frames);
+        Stream<LogLine> lines = LogLines.stream(frames, name);
         if (q.since() != null) {
             lines = lines.filter(l -> l.timestamp() == null || !l.timestamp().isBefore(q.since()));
         }
@@ -246,13 +257,14 @@ public final class DockerBackend implements Backend {
 
     @Override
     public Stats stats(Handle handle) {
-        return InspectMapper.stats(DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().stats(handle.id())), hostMemory);
+        return InspectMapper.stats(DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().stats(handle.id())), facts().hostMemory());
     }
 
     @Override
     public Stream<Stats> statsStream(Handle handle) {
-        return DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().statsStream(handle.id()))
-                .map(json -> InspectMapper.stats(json, hostMemory));
+        var samples = DockerErrors.call(name, "stats of " + shortId(handle), () -> client.containers().statsStream(handle.id()));
+        long hostMemory = facts().hostMemory();
+        return DockerErrors.stream(name, "stats of " + shortId(handle), samples).map(json -> InspectMapper.stats(json, hostMemory));
     }
 
     @Override

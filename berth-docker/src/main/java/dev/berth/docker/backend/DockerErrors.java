@@ -18,6 +18,8 @@ final class DockerErrors {
             return action.get();
         } catch (DockerException e) {
             throw translate(backend, what, e);
+        } catch (java.io.UncheckedIOException e) {
+            throw new BerthException(ErrorCode.BACKEND_UNAVAILABLE, backend + ": " + what + ": " + e.getCause().getMessage(), e);
         }
     }
 
@@ -26,6 +28,24 @@ final class DockerErrors {
             action.run();
             return null;
         });
+    }
+
+    /** The same stream, with the client's exceptions during iteration turned into Berth's. */
+    static <T> java.util.stream.Stream<T> stream(String backend, String what, java.util.stream.Stream<T> source) {
+        java.util.Iterator<T> it = source.iterator();
+        java.util.Iterator<T> safe = new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return call(backend, what, it::hasNext);
+            }
+
+            @Override
+            public T next() {
+                return call(backend, what, it::next);
+            }
+        };
+        return java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(safe, java.util.Spliterator.ORDERED), false).onClose(source::close);
     }
 
     static BerthException translate(String backend, String what, DockerException e) {

@@ -1,5 +1,7 @@
 package dev.berth.docker.backend;
 
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.ExecEvent;
 import dev.berth.api.model.ExecSession;
 import dev.berth.api.model.LogStream;
@@ -10,7 +12,6 @@ import dev.berth.docker.api.StreamType;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /** A streaming exec over the hijacked connection: output frames as events, then the exit code. */
 final class DockerExecSession implements ExecSession {
@@ -55,10 +56,15 @@ final class DockerExecSession implements ExecSession {
                 return new ExecEvent.Output(f.stream() == StreamType.STDERR ? LogStream.STDERR : LogStream.STDOUT, f.data());
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("reading exec output failed", e);
+            throw new BerthException(ErrorCode.BACKEND_UNAVAILABLE, "reading exec output failed: " + e.getMessage(), e);
         }
         exited = true;
-        Integer code = api.inspect(execId).exitCode();
+        Integer code;
+        try {
+            code = api.inspect(execId).exitCode();
+        } catch (dev.berth.docker.api.DockerException e) {
+            throw DockerErrors.translate("engine", "exec exit code", e);
+        }
         return new ExecEvent.Exited(code == null ? -1 : code);
     }
 

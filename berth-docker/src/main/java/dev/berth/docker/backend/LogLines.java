@@ -7,7 +7,8 @@ import dev.berth.docker.api.FrameReader;
 import dev.berth.docker.api.StreamType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -26,17 +27,19 @@ import java.util.stream.StreamSupport;
  */
 final class LogLines implements Iterator<LogLine> {
     private final FrameReader frames;
+    private final String backend;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final ArrayDeque<LogLine> ready = new ArrayDeque<>();
     private boolean ended;
 
-    private LogLines(FrameReader frames) {
+    private LogLines(FrameReader frames, String backend) {
         this.frames = frames;
+        this.backend = backend;
     }
 
-    static Stream<LogLine> stream(FrameReader frames) {
-        var lines = new LogLines(frames);
+    static Stream<LogLine> stream(FrameReader frames, String backend) {
+        var lines = new LogLines(frames, backend);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED | Spliterator.NONNULL), false)
                 .onClose(() -> {
                     try {
@@ -54,7 +57,7 @@ final class LogLines implements Iterator<LogLine> {
             try {
                 f = frames.next();
             } catch (IOException e) {
-                throw new UncheckedIOException("reading logs failed", e);
+                throw new BerthException(ErrorCode.BACKEND_UNAVAILABLE, backend + ": reading logs failed: " + e.getMessage(), e);
             }
             if (f == null) {
                 ended = true;

@@ -1,0 +1,31 @@
+package dev.berth.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * Options of the top command. {@code --debug}, {@code --data-dir} and {@code --socket} are also
+ * accepted after a subcommand; {@code --backend} is not, because run, image and network commands
+ * have their own {@code --backend} (the backend for that one operation).
+ */
+final class GlobalOptions {
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT,
+            description = "Print stack traces with errors.")
+    boolean debug;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Where Berth keeps its records (default: $BERTH_DATA_DIR or /var/lib/berth).")
+    Path dataDir;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "${env:BERTH_BACKEND}",
+            description = "Default backend: docker or podman (default: $BERTH_BACKEND, else detected).")
+    String backend;
+
+    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "Engine socket of the chosen backend (of every backend when none is chosen).")
+    String socket;
+}

@@ -1,0 +1,111 @@
+package dev.berth.cli;
+
+import dev.berth.api.error.BerthException;
+import dev.berth.api.model.NetworkInfo;
+import dev.berth.api.model.NetworkSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code berth network ...}: Berth networks. */
+@Command(name = "network", synopsisSubcommandLabel = "COMMAND", description = "Manage networks.")
+final class NetworkCommands implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing command: one of create, ls, rm");
+    }
+
+    @Command(name = "create", description = "Create a network; prints its name.")
+    static final class Create implements Callable<Integer> {
+        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
+        String backend;
+
+        @Option(names = "--internal", description = "No route out of the network.")
+        boolean internal;
+
+        @Option(names = "--subnet", paramLabel = "CIDR", description = "Subnet, e.g. 10.89.0.0/24.")
+        String subnet;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        private final CliContext ctx;
+
+        Create(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            var spec = new NetworkSpec(name, internal, subnet);
+            ctx.out.println(ctx.client().createNetwork(backend, spec).name());
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", description = "List networks.")
+    static final class Ls implements Callable<Integer> {
+        @Option(names = {"-q", "--quiet"}, description = "Print names only.")
+        boolean quiet;
+
+        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
+                description = "Output format (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        private final CliContext ctx;
+
+        Ls(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            boolean json = Output.json(format);
+            List<NetworkInfo> networks = ctx.client().listNetworks();
+            if (quiet) {
+                networks.forEach(n -> ctx.out.println(n.name()));
+            } else if (json) {
+                JsonOutput.print(ctx.out, JsonOutput.tree(networks));
+            } else {
+                var table = new Table("NAME", "BACKEND", "ID", "INTERNAL", "SUBNET", "GATEWAY");
+                for (NetworkInfo n : networks) {
+                    table.row(n.name(), n.backend(), Formats.shortId(n.id()), Boolean.toString(n.internal()),
+                            n.subnet(), n.gateway());
+                }
+                table.print(ctx.out);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", description = "Remove networks; prints each name.")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME")
+        List<String> names = new ArrayList<>();
+
+        private final CliContext ctx;
+
+        Remove(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            return WorkloadCommands.each(ctx, names, name -> {
+                if (!ctx.client().removeNetwork(name)) {
+                    throw BerthException.notFound("network '" + name + "'");
+                }
+                ctx.out.println(name);
+            });
+        }
+    }
+}
