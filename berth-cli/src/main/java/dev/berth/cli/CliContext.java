@@ -4,7 +4,9 @@ import dev.berth.api.client.BerthClient;
 import dev.berth.api.error.BerthException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -67,6 +69,19 @@ final class CliContext implements AutoCloseable {
             fail(e);
             return false;
         }
+    }
+
+    /**
+     * Calls {@code action} for each name in turn; a failure is reported as one line and the rest
+     * still run. Returns 0 when all succeeded, else {@link #BERTH_ERROR}.
+     */
+    int each(List<String> names, Consumer<String> action) {
+        boolean ok = true;
+        for (String name : names) {
+            ok &= attempt(() -> action.accept(name));
+            out.flush();
+        }
+        return ok ? 0 : BERTH_ERROR;
     }
 
     /** Runs {@code hook} when the JVM is interrupted (Ctrl-C); run the result to cancel it. */

@@ -15,23 +15,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code berth image ...}: images of a backend (the default one unless --backend). */
 @Command(name = "image", synopsisSubcommandLabel = "COMMAND", description = "Manage images.")
-final class ImageCommands implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of ls, pull, rm, prune, tag, import");
-    }
-
+final class ImageCommands extends CommandGroup {
     @Command(name = "ls", description = "List images.")
     static final class Ls implements Callable<Integer> {
         @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
@@ -40,9 +30,8 @@ final class ImageCommands implements Callable<Integer> {
         @Option(names = {"-q", "--quiet"}, description = "Print image ids only.")
         boolean quiet;
 
-        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        String format;
+        @Mixin
+        ListFormat format;
 
         private final CliContext ctx;
 
@@ -52,28 +41,26 @@ final class ImageCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            boolean json = Output.json(format);
-            List<ImageInfo> images = ctx.client().listImages(backend);
-            if (quiet) {
-                images.forEach(i -> ctx.out.println(i.id()));
-            } else if (json) {
-                JsonOutput.print(ctx.out, JsonOutput.tree(images));
-            } else {
-                var table = new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-                Instant now = Instant.now();
-                for (ImageInfo image : images) {
-                    List<String> tags = image.tags().isEmpty() ? List.of("<none>:<none>") : image.tags();
-                    for (String tag : tags) {
-                        int colon = tag.lastIndexOf(':');
-                        boolean hasTag = colon > tag.lastIndexOf('/');
-                        table.row(hasTag ? tag.substring(0, colon) : tag, hasTag ? tag.substring(colon + 1) : "",
-                                Formats.shortId(image.id()), Formats.ago(image.created(), now),
-                                Formats.bytes(image.sizeBytes()));
-                    }
-                }
-                table.print(ctx.out);
-            }
+            format.print(ctx.out, quiet, () -> ctx.client().listImages(backend), ImageInfo::id, JsonOutput::tree,
+                    Ls::table);
             return 0;
+        }
+
+        /** One row per tag (an untagged image gets one {@code <none>} row). */
+        private static Table table(List<ImageInfo> images) {
+            var table = new Table("REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+            Instant now = Instant.now();
+            for (ImageInfo image : images) {
+                List<String> tags = image.tags().isEmpty() ? List.of("<none>:<none>") : image.tags();
+                for (String tag : tags) {
+                    int colon = tag.lastIndexOf(':');
+                    boolean hasTag = colon > tag.lastIndexOf('/');
+                    table.row(hasTag ? tag.substring(0, colon) : tag, hasTag ? tag.substring(colon + 1) : "",
+                            Formats.shortId(image.id()), Formats.ago(image.created(), now),
+                            Formats.bytes(image.sizeBytes()));
+                }
+            }
+            return table;
         }
     }
 
@@ -135,7 +122,7 @@ final class ImageCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return WorkloadCommands.each(ctx, images, image -> {
+            return ctx.each(images, image -> {
                 if (ctx.client().removeImage(backend, image, force)) {
                     ctx.out.println(image);
                 } else if (!force) {

@@ -2,10 +2,7 @@ package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code berth inspect}: a workload's status as pretty JSON; one object for one name, an array
@@ -14,20 +11,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "inspect", description = {"Show workloads' status as JSON.",
     "One name prints one object; several print an array. Besides the status fields (state, exit,",
     "ip, ports, ...) each object has exitCode: the exit code, or null while not exited."})
-final class InspectCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "NAME")
-    List<String> names = new ArrayList<>();
-
-    private final CliContext ctx;
-
+final class InspectCommand extends MultiNameCommand {
     InspectCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
     public Integer call() {
         var found = new ArrayList<ObjectNode>();
-        int result = WorkloadCommands.each(ctx, names, name -> found.add(JsonOutput.status(ctx.client().inspect(name))));
+        int result = ctx.each(names, name -> found.add(JsonOutput.status(ctx.client().inspect(name))));
         if (names.size() == 1) {
             found.forEach(node -> JsonOutput.print(ctx.out, node));
         } else if (!found.isEmpty() || result == 0) {

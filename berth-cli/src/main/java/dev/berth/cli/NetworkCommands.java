@@ -3,27 +3,16 @@ package dev.berth.cli;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.model.NetworkInfo;
 import dev.berth.api.model.NetworkSpec;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code berth network ...}: Berth networks. */
 @Command(name = "network", synopsisSubcommandLabel = "COMMAND", description = "Manage networks.")
-final class NetworkCommands implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command: one of create, ls, rm");
-    }
-
+final class NetworkCommands extends CommandGroup {
     @Command(name = "create", description = "Create a network; prints its name.")
     static final class Create implements Callable<Integer> {
         @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
@@ -57,9 +46,8 @@ final class NetworkCommands implements Callable<Integer> {
         @Option(names = {"-q", "--quiet"}, description = "Print names only.")
         boolean quiet;
 
-        @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-                description = "Output format (default: ${DEFAULT-VALUE}).")
-        String format;
+        @Mixin
+        ListFormat format;
 
         private final CliContext ctx;
 
@@ -69,38 +57,30 @@ final class NetworkCommands implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            boolean json = Output.json(format);
-            List<NetworkInfo> networks = ctx.client().listNetworks();
-            if (quiet) {
-                networks.forEach(n -> ctx.out.println(n.name()));
-            } else if (json) {
-                JsonOutput.print(ctx.out, JsonOutput.tree(networks));
-            } else {
-                var table = new Table("NAME", "BACKEND", "ID", "INTERNAL", "SUBNET", "GATEWAY");
-                for (NetworkInfo n : networks) {
-                    table.row(n.name(), n.backend(), Formats.shortId(n.id()), Boolean.toString(n.internal()),
-                            n.subnet(), n.gateway());
-                }
-                table.print(ctx.out);
-            }
+            format.print(ctx.out, quiet, () -> ctx.client().listNetworks(), NetworkInfo::name, JsonOutput::tree,
+                    Ls::table);
             return 0;
+        }
+
+        private static Table table(List<NetworkInfo> networks) {
+            var table = new Table("NAME", "BACKEND", "ID", "INTERNAL", "SUBNET", "GATEWAY");
+            for (NetworkInfo n : networks) {
+                table.row(n.name(), n.backend(), Formats.shortId(n.id()), Boolean.toString(n.internal()),
+                        n.subnet(), n.gateway());
+            }
+            return table;
         }
     }
 
     @Command(name = "rm", description = "Remove networks; prints each name.")
-    static final class Remove implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
-
+    static final class Remove extends MultiNameCommand {
         Remove(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            return WorkloadCommands.each(ctx, names, name -> {
+            return ctx.each(names, name -> {
                 if (!ctx.client().removeNetwork(name)) {
                     throw BerthException.notFound("network '" + name + "'");
                 }

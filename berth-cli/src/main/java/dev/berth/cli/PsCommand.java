@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code berth ps}: workloads as a table, names only (-q) or JSON (the same objects as inspect). */
@@ -17,9 +18,8 @@ final class PsCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print names only.")
     boolean quiet;
 
-    @Option(names = "--format", paramLabel = "table|json", defaultValue = "table",
-            description = "Output format (default: ${DEFAULT-VALUE}).")
-    String format;
+    @Mixin
+    ListFormat format;
 
     private final CliContext ctx;
 
@@ -29,22 +29,19 @@ final class PsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean json = Output.json(format);
-        List<WorkloadStatus> workloads = ctx.client().list(all);
-        if (quiet) {
-            workloads.forEach(w -> ctx.out.println(w.name()));
-        } else if (json) {
-            JsonOutput.print(ctx.out, JsonOutput.statuses(workloads));
-        } else {
-            var table = new Table("NAME", "BACKEND", "IMAGE", "STATE", "EXIT", "IP", "PORTS", "CREATED");
-            Instant now = Instant.now();
-            for (WorkloadStatus w : workloads) {
-                table.row(w.name(), w.backend(), w.image(),
-                        w.state() == null ? "" : w.state().name().toLowerCase(Locale.ROOT),
-                        Formats.exit(w.exit()), w.ip(), Formats.ports(w.ports()), Formats.ago(w.createdAt(), now));
-            }
-            table.print(ctx.out);
-        }
+        format.print(ctx.out, quiet, () -> ctx.client().list(all), WorkloadStatus::name, JsonOutput::statuses,
+                PsCommand::table);
         return 0;
+    }
+
+    private static Table table(List<WorkloadStatus> workloads) {
+        var table = new Table("NAME", "BACKEND", "IMAGE", "STATE", "EXIT", "IP", "PORTS", "CREATED");
+        Instant now = Instant.now();
+        for (WorkloadStatus w : workloads) {
+            table.row(w.name(), w.backend(), w.image(),
+                    w.state() == null ? "" : w.state().name().toLowerCase(Locale.ROOT),
+                    Formats.exit(w.exit()), w.ip(), Formats.ports(w.ports()), Formats.ago(w.createdAt(), now));
+        }
+        return table;
     }
 }

@@ -3,13 +3,9 @@ package dev.berth.cli;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.spec.Signal;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * Lifecycle verbs over one or more workloads: start, stop, restart, kill, rm, wait. Each name is
@@ -19,116 +15,90 @@ final class WorkloadCommands {
     private WorkloadCommands() {
     }
 
-    /** Applies {@code action} to each name; 0 when all succeeded, else 125. */
-    static int each(CliContext ctx, List<String> names, Consumer<String> action) {
-        boolean ok = true;
-        for (String name : names) {
-            ok &= ctx.attempt(() -> action.accept(name));
-            ctx.out.flush();
+    /** The grace period of stop and restart. */
+    static final class GraceOption {
+        @Option(names = {"-t", "--time"}, paramLabel = "SECS", defaultValue = "10",
+                description = "Seconds to wait before killing (default: ${DEFAULT-VALUE}).")
+        String seconds;
+
+        Duration grace() {
+            return Duration.ofSeconds(Flags.count("--time", seconds));
         }
-        return ok ? 0 : CliContext.BERTH_ERROR;
     }
 
     @Command(name = "start", description = "Start created or exited workloads; prints each name.")
-    static final class Start implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
-
+    static final class Start extends MultiNameCommand {
         Start(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            return each(ctx, names, name -> ctx.out.println(ctx.client().start(name).name()));
+            return ctx.each(names, name -> ctx.out.println(ctx.client().start(name).name()));
         }
     }
 
     @Command(name = "stop", description = "Stop workloads: SIGTERM, then SIGKILL after the grace period; prints each name.")
-    static final class Stop implements Callable<Integer> {
-        @Option(names = {"-t", "--time"}, paramLabel = "SECS", defaultValue = "10",
-                description = "Seconds to wait before killing (default: ${DEFAULT-VALUE}).")
-        String seconds;
-
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
+    static final class Stop extends MultiNameCommand {
+        @Mixin
+        GraceOption time;
 
         Stop(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            Duration grace = Duration.ofSeconds(Flags.count("--time", seconds));
-            return each(ctx, names, name -> ctx.out.println(ctx.client().stop(name, grace).name()));
+            Duration grace = time.grace();
+            return ctx.each(names, name -> ctx.out.println(ctx.client().stop(name, grace).name()));
         }
     }
 
     @Command(name = "restart", description = "Stop and start workloads again; prints each name.")
-    static final class Restart implements Callable<Integer> {
-        @Option(names = {"-t", "--time"}, paramLabel = "SECS", defaultValue = "10",
-                description = "Seconds to wait before killing (default: ${DEFAULT-VALUE}).")
-        String seconds;
-
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
+    static final class Restart extends MultiNameCommand {
+        @Mixin
+        GraceOption time;
 
         Restart(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            Duration grace = Duration.ofSeconds(Flags.count("--time", seconds));
-            return each(ctx, names, name -> ctx.out.println(ctx.client().restart(name, grace).name()));
+            Duration grace = time.grace();
+            return ctx.each(names, name -> ctx.out.println(ctx.client().restart(name, grace).name()));
         }
     }
 
     @Command(name = "kill", description = "Send a signal to workloads' main process; prints each name.")
-    static final class Kill implements Callable<Integer> {
+    static final class Kill extends MultiNameCommand {
         @Option(names = {"-s", "--signal"}, paramLabel = "SIG", defaultValue = "SIGKILL",
                 description = "Signal name or number (default: ${DEFAULT-VALUE}).")
         String signal;
 
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
-
         Kill(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
             Signal sig = Signal.parse("--signal", signal);
-            return each(ctx, names, name -> ctx.out.println(ctx.client().kill(name, sig).name()));
+            return ctx.each(names, name -> ctx.out.println(ctx.client().kill(name, sig).name()));
         }
     }
 
     @Command(name = "rm", description = "Remove workloads; prints each name.")
-    static final class Remove implements Callable<Integer> {
+    static final class Remove extends MultiNameCommand {
         @Option(names = {"-f", "--force"}, description = "Remove running workloads too; no error for missing ones.")
         boolean force;
 
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
-
         Remove(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            return each(ctx, names, name -> {
+            return ctx.each(names, name -> {
                 if (ctx.client().remove(name, force)) {
                     ctx.out.println(name);
                 } else if (!force) {
@@ -140,20 +110,15 @@ final class WorkloadCommands {
 
     @Command(name = "wait", description = {"Wait for workloads to exit and print each exit code.",
         "Exits with the (last) workload's exit code."})
-    static final class Wait implements Callable<Integer> {
-        @Parameters(arity = "1..*", paramLabel = "NAME")
-        List<String> names = new ArrayList<>();
-
-        private final CliContext ctx;
-
+    static final class Wait extends MultiNameCommand {
         Wait(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
             int[] last = {0};
-            int result = each(ctx, names, name -> {
+            int result = ctx.each(names, name -> {
                 last[0] = ctx.client().waitExit(name, null).code();
                 ctx.out.println(last[0]);
             });
