@@ -305,11 +305,13 @@ class EngineIntegrationTest {
     void networksCreateInspectListRemove(String engine) {
         DockerClient c = client(engine);
         String name = "berth-apitest-net-" + engine + "-" + System.nanoTime();
-        String id = c.networks().create(name, true, Map.of(LABEL, LABEL_VALUE), "10.213.7.0/24");
+        // A random /24 so that a bridge leaked by an earlier, interrupted run cannot collide.
+        String subnet = "10.213." + java.util.concurrent.ThreadLocalRandom.current().nextInt(100, 250) + ".0/24";
+        String id = c.networks().create(name, true, Map.of(LABEL, LABEL_VALUE), subnet);
         try {
             JsonNode n = c.networks().inspect(name);
             assertThat(n.path("Internal").asBoolean()).isTrue();
-            assertThat(n.path("IPAM").path("Config").get(0).path("Subnet").asText()).isEqualTo("10.213.7.0/24");
+            assertThat(n.path("IPAM").path("Config").get(0).path("Subnet").asText()).isEqualTo(subnet);
             assertThat(c.networks().list(Map.of(LABEL, LABEL_VALUE)).findValuesAsText("Name")).contains(name);
             assertThatThrownBy(() -> c.networks().inspect(name + "-missing")).isInstanceOf(NotFoundException.class);
         } finally {
