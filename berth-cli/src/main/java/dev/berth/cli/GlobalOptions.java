@@ -7,7 +7,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * Options of the top command. {@code --debug}, {@code --data-dir} and {@code --socket} are also
  * accepted after a subcommand; {@code --backend} is not, because run, image and network commands
- * have their own {@code --backend} (the backend for that one operation).
+ * have their own {@code --backend} (the backend for that one operation). Image commands never
+ * use this one: without their own {@code --backend} they act on Berth's image store.
  */
 final class GlobalOptions {
     @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help and exit.")
@@ -22,7 +23,8 @@ final class GlobalOptions {
     Path dataDir;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "${env:BERTH_BACKEND}",
-            description = "Default backend: docker or podman (default: $BERTH_BACKEND, else detected).")
+            description = {"Default backend for workloads: docker or podman (default: $BERTH_BACKEND, else detected).",
+                "Image commands ignore it: they use Berth's store unless given their own --backend."})
     String backend;
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,

@@ -1,31 +1,51 @@
 package dev.berth.cli;
 
 import dev.berth.api.error.BerthException;
+import dev.berth.api.model.Credentials;
 import dev.berth.api.model.ImageInfo;
-import dev.berth.api.model.PullProgress;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.berth.api.spec.PullPolicy;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code berth image ...}: images of a backend (the default one unless --backend). */
-@Command(name = "image", synopsisSubcommandLabel = "COMMAND", description = "Manage images.")
+/**
+ * {@code berth image ...}: images in Berth's own store, or in an engine's with the subcommand's
+ * own {@code --backend}. The global {@code --backend} picks where workloads run and never
+ * redirects an image command.
+ */
+@Command(name = "image", synopsisSubcommandLabel = "COMMAND", description = {"Manage images.",
+    "Image commands act on Berth's own image store unless given their own --backend;",
+    "workloads on docker or podman get store images loaded into the engine when they need them."})
 final class ImageCommands extends CommandGroup {
-    @Command(name = "ls", description = "List images.")
-    static final class Ls implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
+    /** An image subcommand: runs against the context it was built with. */
+    abstract static class ImageCommand implements Callable<Integer> {
+        final CliContext ctx;
+
+        ImageCommand(CliContext ctx) {
+            this.ctx = ctx;
+        }
+    }
+
+    /** Where an image command acts: Berth's store (null) or an engine. */
+    static final class Store {
+        @Option(names = "--backend", paramLabel = "docker|podman", description = {
+            "Act on this engine's images instead of Berth's own image store.",
+            "Only this option does: the global --backend (before the command) does not apply to images."})
         String backend;
+    }
+
+    @Command(name = "ls", description = "List images.")
+    static final class Ls extends ImageCommand {
+        @Mixin
+        Store store;
 
         @Option(names = {"-q", "--quiet"}, description = "Print image ids only.")
         boolean quiet;
@@ -33,15 +53,13 @@ final class ImageCommands extends CommandGroup {
         @Mixin
         ListFormat format;
 
-        private final CliContext ctx;
-
         Ls(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            format.print(ctx.out, quiet, () -> ctx.client().listImages(backend), ImageInfo::id, JsonOutput::tree,
+            format.print(ctx.out, quiet, () -> ctx.client().listImages(store.backend), ImageInfo::id, JsonOutput::tree,
                     Ls::table);
             return 0;
         }
@@ -64,49 +82,113 @@ final class ImageCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "pull", description = "Pull an image; progress goes to stderr, the image id to stdout.")
-    static final class Pull implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
-        String backend;
+    @Command(name = "pull", description = {"Pull an image; progress goes to stderr, the image id to stdout.",
+        "Registry credentials: --username with the password piped to --password-stdin."})
+    static final class Pull extends ImageCommand {
+        @Mixin
+        Store store;
 
         @Option(names = "--pull-policy", paramLabel = "always|missing|never", defaultValue = "always",
                 description = "Pull even when present (always), only when absent (missing), or never (default: ${DEFAULT-VALUE}).")
         String policy;
 
+        @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
+                description = "Platform to pull from a multi-platform image, e.g. linux/arm64/v8 (default: this host's; store only).")
+        String platform;
+
         @Option(names = {"-q", "--quiet"}, description = "No progress output.")
         boolean quiet;
+
+        @Mixin
+        RegistryLogin login;
 
         @Parameters(paramLabel = "REF")
         String image;
 
-        private final CliContext ctx;
-
         Pull(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            var lastStatus = new HashMap<String, String>();
-            ImageInfo info = ctx.client().pullImage(backend, image, Flags.pull("--pull-policy", policy), null,
-                    quiet ? p -> { } : p -> progress(lastStatus, p));
+            PullPolicy pullPolicy = Flags.pull("--pull-policy", policy);
+            Credentials credentials = login.credentials(ctx.in);
+            var view = quiet ? null : new PullProgressView(ctx.err, ctx.interactive(), System::nanoTime);
+            ImageInfo info = ctx.client().pullImage(store.backend, image, platform, pullPolicy, credentials,
+                    view == null ? p -> { } : view);
+            if (view != null) {
+                view.finish(info);
+            }
             ctx.out.println(info.id());
             return 0;
         }
+    }
 
-        /** One stderr line each time a layer's status changes (byte counts alone do not print). */
-        private void progress(Map<String, String> lastStatus, PullProgress p) {
-            String key = p.layer() == null ? "" : p.layer();
-            if (p.status() != null && !Objects.equals(lastStatus.put(key, p.status()), p.status())) {
-                ctx.err.println(p.layer() == null ? p.status() : p.layer() + ": " + p.status());
-            }
+    @Command(name = "push", description = {"Push an image from Berth's store; prints the manifest digest.",
+        "The registry is the one the image's name points at.",
+        "Registry credentials: --username with the password piped to --password-stdin."})
+    static final class Push extends ImageCommand {
+        @Mixin
+        RegistryLogin login;
+
+        @Parameters(paramLabel = "REF")
+        String image;
+
+        Push(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            ctx.out.println(ctx.client().pushImage(image, login.credentials(ctx.in)));
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", description = {"Show an image's details as JSON.",
+        "Store, reference, id, digest, tags, size, platform, layers, env, entrypoint, cmd, workingDir, user, ..."})
+    static final class Inspect extends ImageCommand {
+        @Mixin
+        Store store;
+
+        @Parameters(paramLabel = "REF")
+        String image;
+
+        Inspect(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            JsonOutput.print(ctx.out, ctx.client().inspectImage(store.backend, image));
+            return 0;
+        }
+    }
+
+    @Command(name = "unpack", description = {"Write an image's flattened root filesystem into DIR.",
+        "Store images only (pull or import it first)."})
+    static final class Unpack extends ImageCommand {
+        @Parameters(index = "0", paramLabel = "REF")
+        String image;
+
+        @Parameters(index = "1", paramLabel = "DIR")
+        Path dir;
+
+        Unpack(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        public Integer call() {
+            ctx.client().unpackImage(image, dir);
+            return 0;
         }
     }
 
     @Command(name = "rm", description = "Remove images; prints each reference.")
-    static final class Remove implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
-        String backend;
+    static final class Remove extends ImageCommand {
+        @Mixin
+        Store store;
 
         @Option(names = {"-f", "--force"}, description = "Remove even if used; no error for missing images.")
         boolean force;
@@ -114,16 +196,14 @@ final class ImageCommands extends CommandGroup {
         @Parameters(arity = "1..*", paramLabel = "IMAGE")
         List<String> images = new ArrayList<>();
 
-        private final CliContext ctx;
-
         Remove(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
             return ctx.each(images, image -> {
-                if (ctx.client().removeImage(backend, image, force)) {
+                if (ctx.client().removeImage(store.backend, image, force)) {
                     ctx.out.println(image);
                 } else if (!force) {
                     throw BerthException.notFound("image '" + image + "'");
@@ -133,27 +213,25 @@ final class ImageCommands extends CommandGroup {
     }
 
     @Command(name = "prune", description = "Remove images no workload uses; prints each removed image.")
-    static final class Prune implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
-        String backend;
-
-        private final CliContext ctx;
+    static final class Prune extends ImageCommand {
+        @Mixin
+        Store store;
 
         Prune(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            ctx.client().pruneImages(backend).forEach(ctx.out::println);
+            ctx.client().pruneImages(store.backend).forEach(ctx.out::println);
             return 0;
         }
     }
 
     @Command(name = "tag", description = "Give an image another reference.")
-    static final class Tag implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
-        String backend;
+    static final class Tag extends ImageCommand {
+        @Mixin
+        Store store;
 
         @Parameters(index = "0", paramLabel = "SOURCE")
         String source;
@@ -161,55 +239,50 @@ final class ImageCommands extends CommandGroup {
         @Parameters(index = "1", paramLabel = "TARGET")
         String target;
 
-        private final CliContext ctx;
-
         Tag(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
         public Integer call() {
-            ctx.client().tagImage(backend, source, target);
+            ctx.client().tagImage(store.backend, source, target);
             return 0;
         }
     }
 
-    @Command(name = "import", description = "Create an image from a root filesystem tarball; prints its id.")
-    static final class Import implements Callable<Integer> {
-        @Option(names = "--backend", paramLabel = "B", description = "Backend (default: the default backend).")
-        String backend;
+    @Command(name = "import", description = {"Create an image from a file or directory; prints its id.",
+        "Into Berth's store: an OCI layout directory, OCI archive, docker-archive, rootfs directory or",
+        "rootfs tarball (recognised by content); into an engine (--backend): a rootfs tarball.",
+        "--change applies to rootfs imports."})
+    static final class Import extends ImageCommand {
+        @Mixin
+        Store store;
 
         @Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
                 description = "Dockerfile instruction to apply, e.g. 'CMD [\"/bin/sh\"]' (repeatable).")
         List<String> changes = new ArrayList<>();
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "Tarball ('-' = stdin).")
-        Path file;
+        @Parameters(index = "0", paramLabel = "FILE|DIR", description = "What to import ('-' = a tarball on stdin).")
+        Path source;
 
         @Parameters(index = "1", paramLabel = "NAME:TAG")
         String target;
 
-        private final CliContext ctx;
-
         Import(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() throws IOException {
-            if (file.toString().equals("-")) {
-                ctx.out.println(ctx.client().importImage(backend, ctx.in, target, changes).id());
-                return 0;
+        public Integer call() {
+            ImageInfo imported;
+            if (source.toString().equals("-")) {
+                imported = ctx.client().importImage(store.backend, ctx.in, target, changes);
+            } else if (Files.exists(source)) {
+                imported = ctx.client().importImage(store.backend, source, target, changes);
+            } else {
+                throw Flags.cannotRead("FILE", source, new NoSuchFileException(source.toString()));
             }
-            InputStream tar;
-            try {
-                tar = Files.newInputStream(file);
-            } catch (IOException e) {
-                throw Flags.cannotRead("FILE", file, e);
-            }
-            try (tar) {
-                ctx.out.println(ctx.client().importImage(backend, tar, target, changes).id());
-            }
+            ctx.out.println(imported.id());
             return 0;
         }
     }

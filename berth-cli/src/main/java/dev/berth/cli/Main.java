@@ -70,7 +70,10 @@ public final class Main {
                     .addSubcommand("rm", new ImageCommands.Remove(ctx))
                     .addSubcommand("prune", new ImageCommands.Prune(ctx))
                     .addSubcommand("tag", new ImageCommands.Tag(ctx))
-                    .addSubcommand("import", new ImageCommands.Import(ctx));
+                    .addSubcommand("import", new ImageCommands.Import(ctx))
+                    .addSubcommand("push", new ImageCommands.Push(ctx))
+                    .addSubcommand("inspect", new ImageCommands.Inspect(ctx))
+                    .addSubcommand("unpack", new ImageCommands.Unpack(ctx));
             case "network" -> new CommandLine(new NetworkCommands())
                     .addSubcommand("create", new NetworkCommands.Create(ctx))
                     .addSubcommand("ls", new NetworkCommands.Ls(ctx))

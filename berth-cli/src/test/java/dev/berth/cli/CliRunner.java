@@ -10,6 +10,7 @@ import java.util.List;
 final class CliRunner {
     final FakeClient client = new FakeClient();
     byte[] stdin = new byte[0];
+    boolean terminal;
 
     record Result(int exitCode, String out, String err) {
         List<String> errLines() {
@@ -22,7 +23,7 @@ final class CliRunner {
         var err = new ByteArrayOutputStream();
         var ctx = new CliContext(new PrintStream(out, false, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), new ByteArrayInputStream(stdin),
-                options -> client, () -> false);
+                options -> client, () -> terminal);
         int code = Main.execute(args, ctx);
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -223,31 +223,6 @@ class CommandsTest {
     }
 
     @Test
-    void imageCommands() {
-        var pull = cli.run("image", "pull", "--backend", "podman", "busybox");
-        assertThat(pull.out()).isEqualTo("sha256:0123456789abcdef0123\n");
-        assertThat(pull.err()).isEqualTo("abc: Downloading\nabc: Pull complete\n");
-        assertThat(cli.client.calls).contains("pull podman busybox ALWAYS");
-
-        var ls = cli.run("image", "ls");
-        assertThat(ls.out()).contains("REPOSITORY", "127.0.0.1:5000/app", "1.2", "0123456789ab", "5.0MiB");
-
-        assertThat(cli.run("image", "rm", "busybox").out()).isEqualTo("busybox\n");
-        assertThat(cli.run("image", "rm", "nope").exitCode()).isEqualTo(125);
-        assertThat(cli.run("image", "tag", "a", "b").exitCode()).isZero();
-        assertThat(cli.client.calls).contains("tag a b");
-
-        cli.stdin = "TARBYTES".getBytes(StandardCharsets.UTF_8);
-        var imported = cli.run("image", "import", "--change", "CMD [\"/bin/sh\"]", "-", "mine:1");
-        assertThat(imported.out()).isEqualTo("sha256:feed\n");
-        assertThat(cli.client.calls).contains("import TARBYTES mine:1 [CMD [\"/bin/sh\"]]");
-
-        var missing = cli.run("image");
-        assertThat(missing.exitCode()).isEqualTo(125);
-        assertThat(missing.errLines()).hasSize(1);
-    }
-
-    @Test
     void networkCommands() {
         assertThat(cli.run("network", "create", "--internal", "--subnet", "10.1.0.0/24", "n2").out()).isEqualTo("n2\n");
         assertThat(cli.run("network", "ls").out()).contains("NAME", "net1", "true", "10.89.0.0/24");

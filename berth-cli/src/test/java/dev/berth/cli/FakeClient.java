@@ -8,6 +8,7 @@ import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
 import dev.berth.api.model.ExecSession;
 import dev.berth.api.model.ExitStatus;
+import dev.berth.api.model.ImageDetails;
 import dev.berth.api.model.ImageInfo;
 import dev.berth.api.model.LogLine;
 import dev.berth.api.model.LogQuery;
@@ -24,6 +25,7 @@ import dev.berth.api.spec.WorkloadSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -42,6 +44,8 @@ final class FakeClient implements BerthClient {
     final List<LogLine> logLines = new ArrayList<>();
     final List<ExecEvent> execEvents = new ArrayList<>();
     final ByteArrayOutputStream execStdin = new ByteArrayOutputStream();
+    final List<PullProgress> pullEvents = new ArrayList<>();
+    Credentials lastCredentials;
     WorkloadSpec lastSpec;
     ExecRequest lastExec;
     LogQuery lastLogQuery;
@@ -177,43 +181,71 @@ final class FakeClient implements BerthClient {
     }
 
     @Override
-    public ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
+    public ImageInfo pullImage(String backend, String image, String platform, PullPolicy policy, Credentials credentials,
                                Consumer<PullProgress> progress) {
-        calls.add("pull " + backend + " " + image + " " + policy);
-        progress.accept(new PullProgress(image, "abc", "Downloading", 1, 10));
-        progress.accept(new PullProgress(image, "abc", "Downloading", 5, 10));
-        progress.accept(new PullProgress(image, "abc", "Pull complete", 10, 10));
+        calls.add("pull " + backend + " " + image + " " + platform + " " + policy);
+        lastCredentials = credentials;
+        pullEvents.forEach(progress);
         return new ImageInfo("sha256:0123456789abcdef0123", List.of(image), 10, Instant.now());
     }
 
     @Override
+    public String pushImage(String image, Credentials credentials) {
+        calls.add("push " + image);
+        lastCredentials = credentials;
+        return "sha256:beef";
+    }
+
+    @Override
+    public ImageDetails inspectImage(String backend, String image) {
+        calls.add("inspect-image " + backend + " " + image);
+        return new ImageDetails(backend == null ? "berth" : backend, image, "sha256:0123", "sha256:beef", List.of(image),
+                10, Instant.parse("2024-05-01T12:00:00Z"), "linux/amd64", List.of("sha256:aaa"), List.of("PATH=/bin"),
+                null, List.of("/bin/sh"), null, null, List.of(), Map.of());
+    }
+
+    @Override
+    public void unpackImage(String image, Path dir) {
+        calls.add("unpack " + image + " " + dir);
+    }
+
+    @Override
     public List<ImageInfo> listImages(String backend) {
+        calls.add("ls " + backend);
         return List.of(new ImageInfo("sha256:0123456789abcdef0123", List.of("127.0.0.1:5000/app:1.2"), 5 << 20,
                 Instant.now().minusSeconds(7200)));
     }
 
     @Override
     public boolean removeImage(String backend, String image, boolean force) {
+        calls.add("rm-image " + backend + " " + image);
         return image.equals("busybox");
     }
 
     @Override
     public List<String> pruneImages(String backend) {
+        calls.add("prune " + backend);
         return List.of("sha256:aaa");
     }
 
     @Override
     public void tagImage(String backend, String source, String target) {
-        calls.add("tag " + source + " " + target);
+        calls.add("tag " + backend + " " + source + " " + target);
     }
 
     @Override
     public ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes) {
         try {
-            calls.add("import " + new String(rootfsTar.readAllBytes()) + " " + target + " " + changes);
+            calls.add("import " + backend + " " + new String(rootfsTar.readAllBytes()) + " " + target + " " + changes);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        return new ImageInfo("sha256:feed", List.of(target), 1, Instant.now());
+    }
+
+    @Override
+    public ImageInfo importImage(String backend, Path source, String target, List<String> changes) {
+        calls.add("import " + backend + " path " + source + " " + target + " " + changes);
         return new ImageInfo("sha256:feed", List.of(target), 1, Instant.now());
     }
 

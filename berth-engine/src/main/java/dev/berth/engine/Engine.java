@@ -8,6 +8,7 @@ import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
 import dev.berth.api.model.ExecSession;
 import dev.berth.api.model.ExitStatus;
+import dev.berth.api.model.ImageDetails;
 import dev.berth.api.model.ImageInfo;
 import dev.berth.api.model.LogLine;
 import dev.berth.api.model.LogQuery;
@@ -30,6 +31,7 @@ import dev.berth.api.spi.Handle;
 import dev.berth.api.spi.OwnerLabels;
 import dev.berth.engine.archive.StagedFiles;
 import dev.berth.engine.backends.BackendRegistry;
+import dev.berth.engine.images.StoreImages;
 import dev.berth.engine.store.FileStateStore;
 import dev.berth.engine.store.OwnerId;
 import dev.berth.engine.store.StateStore;
@@ -63,6 +65,7 @@ public final class Engine implements BerthClient {
     private final String ownerId;
     private final NameLocks locks = new NameLocks();
     private final Networks networks;
+    private final StoreImages storeImages;
 
     Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
@@ -70,6 +73,7 @@ public final class Engine implements BerthClient {
         this.store = new FileStateStore(config.dataDir());
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend());
         this.networks = new Networks(store, backends, ownerId);
+        this.storeImages = new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp"));
     }
 
     public static Builder builder() {
@@ -159,7 +163,12 @@ public final class Engine implements BerthClient {
             if (e.code() != ErrorCode.IMAGE_NOT_FOUND) {
                 throw e;
             }
-            backend.images().pull(image, spec.pullPolicy(), null, p -> { });
+            var stored = storeImages.find(spec.image());
+            if (stored.isPresent()) {
+                storeImages.loadInto(backend, stored.get(), spec.image());
+            } else {
+                backend.images().pull(image, spec.pullPolicy(), null, p -> { });
+            }
             return backend.create(request);
         }
     }
@@ -303,36 +312,80 @@ public final class Engine implements BerthClient {
     }
 
     @Override
-    public ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
+    public ImageInfo pullImage(String backend, String image, String platform, PullPolicy policy, Credentials credentials,
                                Consumer<PullProgress> progress) {
+        if (backend == null) {
+            return storeImages.pull(image, platform, policy, credentials, progress);
+        }
+        if (platform != null) {
+            throw BerthException.unsupported("platform", backend, "engines pull for their own platform");
+        }
         return backends.get(backend).images().pull(ImageRef.parse(image), policy == null ? PullPolicy.ALWAYS : policy,
                 credentials, progress == null ? p -> { } : progress);
     }
 
     @Override
+    public String pushImage(String image, Credentials credentials) {
+        return storeImages.push(image, credentials);
+    }
+
+    @Override
+    public ImageDetails inspectImage(String backend, String image) {
+        return backend == null ? storeImages.inspect(image) : backends.get(backend).images().inspect(image);
+    }
+
+    @Override
+    public void unpackImage(String image, Path dir) {
+        storeImages.unpack(image, dir);
+    }
+
+    @Override
     public List<ImageInfo> listImages(String backend) {
-        return backends.get(backend).images().list();
+        return backend == null ? storeImages.list() : backends.get(backend).images().list();
     }
 
     @Override
     public boolean removeImage(String backend, String image, boolean force) {
-        return backends.get(backend).images().remove(image, force);
+        return backend == null ? storeImages.remove(image) : backends.get(backend).images().remove(image, force);
     }
 
     @Override
     public List<String> pruneImages(String backend) {
-        return backends.get(backend).images().prune();
+        return backend == null ? storeImages.prune() : backends.get(backend).images().prune();
     }
 
     @Override
     public void tagImage(String backend, String source, String target) {
-        backends.get(backend).images().tag(source, ImageRef.parse("target", target));
+        if (backend == null) {
+            storeImages.tag(source, target);
+        } else {
+            backends.get(backend).images().tag(source, ImageRef.parse("target", target));
+        }
     }
 
     @Override
     public ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes) {
+        if (backend == null) {
+            return storeImages.importFrom(rootfsTar, target, changes);
+        }
         return backends.get(backend).images().importRootfs(rootfsTar, ImageRef.parse("target", target),
                 changes == null ? List.of() : changes);
+    }
+
+    @Override
+    public ImageInfo importImage(String backend, Path source, String target, List<String> changes) {
+        if (backend == null) {
+            return storeImages.importFrom(source, target, changes);
+        }
+        if (Files.isDirectory(source)) {
+            throw new BerthException(ErrorCode.INVALID_ARGUMENT,
+                    "importing a directory needs Berth's image store: leave out --backend, or pass a tarball");
+        }
+        try (InputStream in = Files.newInputStream(source)) {
+            return importImage(backend, in, target, changes);
+        } catch (java.io.IOException e) {
+            throw new BerthException(ErrorCode.INVALID_ARGUMENT, "cannot read " + source + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -363,6 +416,7 @@ public final class Engine implements BerthClient {
 
     @Override
     public void close() {
+        storeImages.close();
         backends.close();
         store.close();
     }

@@ -5,6 +5,7 @@ import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
 import dev.berth.api.model.ExecSession;
 import dev.berth.api.model.ExitStatus;
+import dev.berth.api.model.ImageDetails;
 import dev.berth.api.model.ImageInfo;
 import dev.berth.api.model.LogLine;
 import dev.berth.api.model.LogQuery;
@@ -64,8 +65,27 @@ public interface BerthClient extends AutoCloseable {
     /** Blocks until the workload exits; null timeout waits forever. */
     ExitStatus waitExit(String name, Duration timeout);
 
-    ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
+    /**
+     * Image methods act on Berth's own image store when {@code backend} is null, and on that
+     * backend's engine otherwise. A workload whose image is only in Berth's store has it loaded
+     * into its backend's engine on create.
+     */
+    default ImageInfo pullImage(String backend, String image, PullPolicy policy, Credentials credentials,
+                                Consumer<PullProgress> progress) {
+        return pullImage(backend, image, null, policy, credentials, progress);
+    }
+
+    /** {@code platform} as os/arch[/variant] (e.g. linux/arm64/v8); null = this host's. */
+    ImageInfo pullImage(String backend, String image, String platform, PullPolicy policy, Credentials credentials,
                         Consumer<PullProgress> progress);
+
+    /** Pushes an image from Berth's store to the registry its name points at; returns the manifest digest. */
+    String pushImage(String image, Credentials credentials);
+
+    ImageDetails inspectImage(String backend, String image);
+
+    /** Writes the image's flattened root filesystem (from Berth's store) into {@code dir}. */
+    void unpackImage(String image, java.nio.file.Path dir);
 
     List<ImageInfo> listImages(String backend);
 
@@ -76,6 +96,13 @@ public interface BerthClient extends AutoCloseable {
     void tagImage(String backend, String source, String target);
 
     ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes);
+
+    /**
+     * Imports from a file or directory: into Berth's store (backend null) an OCI layout directory,
+     * OCI archive, docker-archive, rootfs directory or rootfs tarball, recognised by content; into
+     * a backend a rootfs tarball or a docker-archive.
+     */
+    ImageInfo importImage(String backend, java.nio.file.Path source, String target, List<String> changes);
 
     NetworkInfo createNetwork(String backend, NetworkSpec spec);
 

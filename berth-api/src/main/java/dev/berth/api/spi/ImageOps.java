@@ -20,6 +20,9 @@ public interface ImageOps {
 
     Optional<ImageInfo> find(ImageRef ref);
 
+    /** The image's details as the engine reports them; not_found when absent. */
+    dev.berth.api.model.ImageDetails inspect(String ref);
+
     List<ImageInfo> list();
 
     /** Removes the image; false when it was already gone. */
@@ -35,4 +38,10 @@ public interface ImageOps {
      * (CMD, ENTRYPOINT, ENV, WORKDIR, USER) applied to the image config.
      */
     ImageInfo importRootfs(InputStream tarball, ImageRef target, List<String> changes);
+
+    /**
+     * Loads images from a docker-archive tar ({@code docker save} format: manifest.json, config,
+     * uncompressed layers). This is how an image from Berth's own store reaches an engine.
+     */
+    void load(InputStream dockerArchive);
 }

@@ -60,6 +60,23 @@ public final class ImagesApi {
      * @param progress called per progress document; may be null
      * @return the new image id ({@code sha256:...})
      */
+    /**
+     * Loads images from a docker-archive tar ({@code docker save} format) and returns the
+     * "Loaded image" lines the engine reports. Errors inside the stream become exceptions.
+     */
+    public List<String> load(InputStream dockerArchive) {
+        HttpRequest req = t.request("POST", "/images/load", Query.of().add("quiet", "1"))
+                .withBody(new HttpRequest.Streamed(dockerArchive, -1, "application/x-tar"));
+        var loaded = new java.util.ArrayList<String>();
+        t.consumeProgress(t.call(req), json -> {
+            String line = json.path("stream").asText("").trim();
+            if (!line.isEmpty()) {
+                loaded.add(line);
+            }
+        });
+        return loaded;
+    }
+
     public String importRootfs(InputStream tar, String repo, String tag, List<String> changes, Consumer<JsonNode> progress) {
         // "repo:tag" in repo alone: Podman 4.3 ignores the separate tag parameter (tags "latest").
         String ref = tag == null || tag.isEmpty() ? repo : repo + ":" + tag;

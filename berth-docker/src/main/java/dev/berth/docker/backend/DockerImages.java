@@ -76,6 +76,32 @@ final class DockerImages implements ImageOps {
         }
     }
 
+    @Override
+    public dev.berth.api.model.ImageDetails inspect(String ref) {
+        JsonNode i = DockerErrors.call(backend, "inspect image " + ref, () -> client.images().inspect(ref));
+        JsonNode c = i.path("Config");
+        JsonNode created = i.path("Created");
+        var labels = new java.util.LinkedHashMap<String, String>();
+        c.path("Labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        var ports = new ArrayList<String>();
+        c.path("ExposedPorts").fieldNames().forEachRemaining(ports::add);
+        String platform = i.path("Os").asText("") + "/" + i.path("Architecture").asText("")
+                + (i.path("Variant").asText("").isEmpty() ? "" : "/" + i.path("Variant").asText());
+        return new dev.berth.api.model.ImageDetails(backend, ref, i.path("Id").asText(), i.path("RepoDigests").path(0).asText(null),
+                strings(i.path("RepoTags")), i.path("Size").asLong(),
+                created.isNumber() ? Instant.ofEpochSecond(created.asLong()) : InspectMapper.instant(created.asText(null)),
+                platform, strings(i.path("RootFS").path("Layers")), strings(c.path("Env")),
+                c.path("Entrypoint").isArray() ? strings(c.path("Entrypoint")) : null,
+                c.path("Cmd").isArray() ? strings(c.path("Cmd")) : null,
+                c.path("WorkingDir").asText(""), c.path("User").asText(""), ports, labels);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        var out = new ArrayList<String>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     private static ImageInfo info(JsonNode image) {
         var tags = new ArrayList<String>();
         image.path("RepoTags").forEach(t -> tags.add(t.asText()));
@@ -113,6 +139,11 @@ final class DockerImages implements ImageOps {
     public void tag(String source, ImageRef target) {
         DockerErrors.run(backend, "tag " + source + " as " + target,
                 () -> client.images().tag(source, target.name(), target.tagOrDefault()));
+    }
+
+    @Override
+    public void load(InputStream dockerArchive) {
+        DockerErrors.call(backend, "load image archive", () -> client.images().load(dockerArchive));
     }
 
     @Override

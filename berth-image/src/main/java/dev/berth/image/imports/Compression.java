@@ -8,7 +8,7 @@ import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /** Layer compression as told by magic bytes (imports have no media type to go by). */
-enum Compression {
+public enum Compression {
     NONE(MediaTypes.OCI_LAYER),
     GZIP(MediaTypes.OCI_LAYER_GZIP),
     ZSTD(MediaTypes.OCI_LAYER_ZSTD);
@@ -39,7 +39,7 @@ enum Compression {
     }
 
     /** {@code in} decompressed, whatever its compression. */
-    static InputStream decompressed(InputStream in) throws IOException {
+    public static InputStream decompressed(InputStream in) throws IOException {
         var buffered = in.markSupported() ? in : new BufferedInputStream(in, 64 * 1024);
         return switch (detect(buffered)) {
             case GZIP -> new GZIPInputStream(buffered, 64 * 1024);
