@@ -30,6 +30,9 @@ public final class DockerBench {
             TestImages.ensureImported(engine, "docker");
             var a = new Sample("(a) create+start+wait+remove `true`", "berth", "docker run --rm");
             var b = new Sample("(b) run -d, inspect IP, rm -f", "berth", "docker CLI x3");
+            var rawA = new Sample("(a) the same Engine API calls, no engine", "raw API", "docker run --rm");
+            var rawB = new Sample("(b) the same Engine API calls, no engine", "raw API", "docker CLI x3");
+            var raw = RawApi.open();
             int warmup = 5;
             for (int i = 0; i < rounds + warmup; i++) {
                 boolean berthFirst = i % 2 == 0;
@@ -52,15 +55,22 @@ public final class DockerBench {
                     db = Commands.timeMillis(DockerBench::dockerRunInspectRemove);
                     bb = Commands.timeMillis(() -> berthRunInspectRemove(engine, name + "b"));
                 }
+                double ra = Commands.timeMillis(() -> raw.runTrue(IMAGE));
+                double rb = Commands.timeMillis(() -> raw.runInspectRemove(IMAGE));
                 if (i >= warmup) {
                     a.add(ba, da);
                     b.add(bb, db);
+                    rawA.add(ra, da);
+                    rawB.add(rb, db);
                 }
             }
             lines.add("| scenario | Berth (median) | peer (median) | paired ratio | floor |");
             lines.add("| --- | --- | --- | --- | --- |");
             lines.add(a.row(0.95));
+            lines.add(rawA.row(null));
             lines.add(b.row(0.85));
+            lines.add(rawB.row(null));
+            raw.close();
             if (launcher != null) {
                 lines.addAll(cli(launcher, Math.min(rounds, 10)));
             }

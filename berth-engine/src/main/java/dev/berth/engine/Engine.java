@@ -184,21 +184,26 @@ public final class Engine implements BerthClient {
         return env;
     }
 
+    /**
+     * Starts the workload. The status returned is the engine's record (state RUNNING, start time):
+     * {@link #inspect} asks the backend for live details (pid, IP, ports), so a start costs the
+     * runtime's own start call and one record write, nothing more.
+     */
     @Override
     public WorkloadStatus start(String name) {
         return locks.with(name, () -> {
             WorkloadRecord record = record(name);
             Backend backend = backends.get(record.backend());
             Handle handle = handle(record, backend);
-            store.update(record.withState(WorkloadState.STARTING, null));
             try {
                 backend.start(handle);
             } catch (RuntimeException e) {
                 store.update(record.withState(WorkloadState.FAILED, "start failed: " + e.getMessage()));
                 throw e;
             }
-            store.update(record(name).started(Instant.now()));
-            return status(record(name));
+            WorkloadRecord started = record.withHandle(handle.id()).started(Instant.now());
+            store.update(started);
+            return recorded(started);
         });
     }
 
@@ -222,8 +227,9 @@ public final class Engine implements BerthClient {
             WorkloadRecord record = record(name);
             Backend backend = backends.get(record.backend());
             backend.restart(handle(record, backend), grace == null ? DEFAULT_GRACE : grace);
-            store.update(record.started(Instant.now()).withRestartCount(record.restartCount() + 1));
-            return status(record(name));
+            WorkloadRecord restarted = record.started(Instant.now()).withRestartCount(record.restartCount() + 1);
+            store.update(restarted);
+            return recorded(restarted);
         });
     }
 
@@ -493,6 +499,13 @@ public final class Engine implements BerthClient {
             case CREATED -> r.state() == WorkloadState.CREATED && r.message() == null ? r : r.withState(WorkloadState.CREATED, null);
             default -> r.state() == bs.state() ? r : r.withState(bs.state(), r.message());
         };
+    }
+
+    /** The record alone, without asking the backend (what a lifecycle call just made true). */
+    private static WorkloadStatus recorded(WorkloadRecord r) {
+        return new WorkloadStatus(r.name(), r.backend(), r.handle(), r.spec().image(), r.state(), r.exit(), null, null,
+                Map.of(), List.of(), r.createdAt(), r.startedAt(), r.finishedAt(), r.restartCount(), r.generation(), Map.of(),
+                r.message());
     }
 
     /** The user's view: the record refreshed from the backend (one inspect call). */
