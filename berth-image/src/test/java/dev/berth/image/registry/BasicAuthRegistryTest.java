@@ -25,12 +25,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A second real registry (Debian docker-registry) on 127.0.0.1:5001 with htpasswd (Basic) auth.
+ * A second real registry (Debian docker-registry) on a free 127.0.0.1 port with htpasswd (Basic) auth.
  * The bcrypt hash below is of the test password, made once with crypt(3) (no htpasswd binary is
  * installed here).
  */
 class BasicAuthRegistryTest {
-    private static final String ADDRESS = "127.0.0.1:5001";
+    /** A free loopback port, so two test runs (or a developer's registry) never collide. */
+    private static final String ADDRESS = "127.0.0.1:" + freePort();
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
     private static final String USER = "berthuser";
     private static final String PASSWORD = "berth-test-pw";
     private static final String HTPASSWD = USER + ":$2b$05$.oHdzuzTlrg7meQGaYCuZ.r8pYCYziX6Kaj/FNzi8FN6Epcq8tCYS\n";
