@@ -162,7 +162,20 @@ public final class ImageService implements AutoCloseable {
         return store.remove(ImageReference.parse(ref));
     }
 
-    /** Deletes blobs no named image uses (and partial downloads); waits for running pulls and imports. */
+    /**
+     * The directories of {@code ref}'s layers for an overlayfs mount, bottom layer first (reverse
+     * them for {@code lowerdir}); each layer is unpacked once and shared. Fails with
+     * {@link ErrorCode#UNSUPPORTED} when this host cannot make overlay whiteouts: flatten the layers
+     * into one rootfs instead ({@link dev.berth.image.unpack.LayerUnpacker#applyLayer}).
+     */
+    public List<Path> layerDirs(String ref) {
+        return store.layerDirs(require(ref));
+    }
+
+    /**
+     * Deletes blobs and unpacked layers no named image uses (and leftovers of downloads and unpacks);
+     * waits for running pulls, imports and unpacks.
+     */
     public PruneResult prune() {
         return store.prune();
     }

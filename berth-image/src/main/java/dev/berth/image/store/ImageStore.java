@@ -5,6 +5,7 @@ import dev.berth.api.error.ErrorCode;
 import dev.berth.image.ref.Digest;
 import dev.berth.image.ref.ImageReference;
 import dev.berth.image.ref.Platform;
+import dev.berth.image.unpack.LayerUnpacker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -21,10 +22,14 @@ import java.util.Set;
  * <pre>
  *   blobs/sha256/&lt;hex&gt;            manifests, indexes, configs and layers, by digest
  *   ingest/sha256-&lt;hex&gt;.partial    resumable downloads; tmp-* files being written
+ *   layers/sha256/&lt;hex&gt;/          layers unpacked for overlayfs, by layer digest ({@link #layerDirs})
+ *   layers/ingest/               layers being unpacked or deleted
  *   index.json                   names → {digest, manifest, platform}
  *   index.lock, gc.lock          lock files (index writers; pulls vs. prune)
+ *   layers.lock                  lock file (one unpack per layer across processes)
  * </pre>
- * Blobs are shared between images; {@link #prune()} deletes the ones no named manifest reaches.
+ * Blobs and unpacked layers are shared between images; {@link #prune()} deletes the ones no named
+ * manifest reaches.
  */
 public final class ImageStore implements AutoCloseable {
     /** Manifests and configs are small; anything larger is refused rather than read into memory. */
@@ -34,12 +39,19 @@ public final class ImageStore implements AutoCloseable {
     private final BlobStore blobs;
     private final NameIndex index;
     private final StoreLock gcLock;
+    private final LayerCache layers;
 
     public ImageStore(Path root) {
+        this(root, new LayerUnpacker());
+    }
+
+    /** A store whose layers {@link #layerDirs} unpacks with {@code unpacker}. */
+    public ImageStore(Path root, LayerUnpacker unpacker) {
         this.root = root;
         this.blobs = new BlobStore(root);
         this.index = new NameIndex(root);
         this.gcLock = new StoreLock(root.resolve("gc.lock"));
+        this.layers = new LayerCache(root, blobs, unpacker);
     }
 
     public Path root() {
@@ -48,6 +60,10 @@ public final class ImageStore implements AutoCloseable {
 
     public BlobStore blobs() {
         return blobs;
+    }
+
+    LayerCache layerCache() {
+        return layers;
     }
 
     /** Held while adding content so that {@link #prune()} waits instead of deleting it. */
@@ -116,7 +132,21 @@ public final class ImageStore implements AutoCloseable {
         return removed[0];
     }
 
-    /** Deletes every blob that no named image reaches, and leftover partial downloads. */
+    /**
+     * The image's layers unpacked for overlayfs, bottom layer first (overlayfs' {@code lowerdir}
+     * lists them top first), each unpacked once per digest and shared between images. Fails with
+     * {@link ErrorCode#UNSUPPORTED} when a layer has whiteouts and this host cannot make overlay
+     * whiteouts (needs root and trusted xattrs): flatten the layers instead. A directory stays until
+     * {@link #prune()} finds no named image using its layer, so keep the image named while mounted.
+     */
+    @SuppressWarnings("try") // the lease is held for the block
+    public List<Path> layerDirs(StoredImage image) {
+        try (var lease = lease()) {
+            return image.layers().stream().map(layers::unpacked).toList();
+        }
+    }
+
+    /** Deletes every blob and unpacked layer that no named image reaches, and leftovers of downloads and unpacks. */
     @SuppressWarnings("try") // the lock is held for the block
     public PruneResult prune() {
         try (var lock = gcLock.exclusive()) {
@@ -138,7 +168,15 @@ public final class ImageStore implements AutoCloseable {
                     freed += size;
                 }
             }
-            return new PruneResult(removed, freed);
+            int layerDirs = 0;
+            for (Digest digest : layers.list()) {
+                if (!reachable.contains(digest)) {
+                    freed += layers.delete(digest);
+                    layerDirs++;
+                }
+            }
+            freed += layers.deleteLeftovers();
+            return new PruneResult(removed, freed, layerDirs);
         } catch (IOException e) {
             throw new BerthException(ErrorCode.INTERNAL, "prune failed in " + root + ": " + e, e);
         }
@@ -218,6 +256,7 @@ public final class ImageStore implements AutoCloseable {
         try {
             index.close();
             gcLock.close();
+            layers.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

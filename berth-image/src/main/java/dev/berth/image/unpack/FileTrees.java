@@ -8,11 +8,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /** Recursive removal that never follows a symlink: a link is removed, not what it points to. */
-final class FileTrees {
+public final class FileTrees {
     private FileTrees() {
     }
 
-    static void delete(Path path) throws IOException {
+    public static void delete(Path path) throws IOException {
         Files.walkFileTree(path, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {

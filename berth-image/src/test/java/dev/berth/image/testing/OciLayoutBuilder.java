@@ -54,7 +54,15 @@ public final class OciLayoutBuilder {
     }
 
     public Layer layer(Compression compression, Map<String, byte[]> files) {
-        byte[] tar = tar(files);
+        return layer(compression, tar(files), files);
+    }
+
+    /** A layer from a tar built elsewhere (entries in any order, whiteouts, links, hostile names). */
+    public Layer tarLayer(Compression compression, byte[] tar) {
+        return layer(compression, tar, Map.of());
+    }
+
+    private Layer layer(Compression compression, byte[] tar, Map<String, byte[]> files) {
         byte[] blob = compress(tar, compression);
         String mediaType = switch (compression) {
             case NONE -> MediaTypes.OCI_LAYER;

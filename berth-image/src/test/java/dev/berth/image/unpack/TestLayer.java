@@ -15,8 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
-/** Builds layer tars in memory, names taken as written (absolute and {@code ..} included). */
-final class TestLayer {
+/** Builds layer tars in memory, in the order written, names taken as written (absolute and {@code ..} included). */
+public final class TestLayer {
     static final FileTime MTIME = FileTime.from(Instant.parse("2021-03-04T05:06:07Z"));
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -30,34 +30,34 @@ final class TestLayer {
     }
 
     /** Long names as PAX {@code path}/{@code linkpath} records. */
-    static TestLayer pax() {
+    public static TestLayer pax() {
         return new TestLayer(TarArchiveOutputStream.LONGFILE_POSIX);
     }
 
     /** Long names as GNU {@code ././@LongLink} entries. */
-    static TestLayer gnu() {
+    public static TestLayer gnu() {
         return new TestLayer(TarArchiveOutputStream.LONGFILE_GNU);
     }
 
-    TestLayer dir(String name) {
+    public TestLayer dir(String name) {
         return dir(name, 0755);
     }
 
-    TestLayer dir(String name, int mode) {
+    public TestLayer dir(String name, int mode) {
         var e = entry(name.endsWith("/") ? name : name + "/", TarConstants.LF_DIR);
         e.setMode(mode);
         return put(e, null);
     }
 
-    TestLayer file(String name, String content) {
+    public TestLayer file(String name, String content) {
         return file(name, content, 0644);
     }
 
-    TestLayer file(String name, String content, int mode) {
+    public TestLayer file(String name, String content, int mode) {
         return file(name, content.getBytes(StandardCharsets.UTF_8), mode, 0, 0);
     }
 
-    TestLayer file(String name, byte[] content, int mode, int uid, int gid) {
+    public TestLayer file(String name, byte[] content, int mode, int uid, int gid) {
         var e = entry(name, TarConstants.LF_NORMAL);
         e.setMode(mode);
         e.setUserId(uid);
@@ -66,30 +66,30 @@ final class TestLayer {
         return put(e, content);
     }
 
-    TestLayer symlink(String name, String target) {
+    public TestLayer symlink(String name, String target) {
         var e = entry(name, TarConstants.LF_SYMLINK);
         e.setLinkName(target);
         e.setMode(0777);
         return put(e, null);
     }
 
-    TestLayer hardlink(String name, String target) {
+    public TestLayer hardlink(String name, String target) {
         var e = entry(name, TarConstants.LF_LINK);
         e.setLinkName(target);
         return put(e, null);
     }
 
     /** {@code whiteout("a/b")} writes {@code a/.wh.b}. */
-    TestLayer whiteout(String path) {
+    public TestLayer whiteout(String path) {
         int slash = path.lastIndexOf('/');
         return file(path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1), "");
     }
 
-    TestLayer opaque(String dir) {
+    public TestLayer opaque(String dir) {
         return file((dir.isEmpty() ? "" : dir + "/") + ".wh..wh..opq", "");
     }
 
-    TestLayer device(String name, byte type, int major, int minor) {
+    public TestLayer device(String name, byte type, int major, int minor) {
         var e = entry(name, type);
         e.setMode(0600);
         e.setDevMajor(major);
@@ -98,7 +98,7 @@ final class TestLayer {
     }
 
     /** A PAX header with raw byte values (binary xattrs), applying to the next entry. */
-    TestLayer paxRecords(Map<String, byte[]> records) {
+    public TestLayer paxRecords(Map<String, byte[]> records) {
         var data = new ByteArrayOutputStream();
         for (var r : records.entrySet()) {
             byte[] key = r.getKey().getBytes(StandardCharsets.UTF_8);
@@ -118,7 +118,7 @@ final class TestLayer {
         return put(e, data.toByteArray());
     }
 
-    byte[] tar() {
+    public byte[] tar() {
         try {
             if (!finished) {
                 tar.finish();
@@ -130,7 +130,7 @@ final class TestLayer {
         return bytes.toByteArray();
     }
 
-    byte[] gzip() {
+    public byte[] gzip() {
         var out = new ByteArrayOutputStream();
         try (var gz = new GzipCompressorOutputStream(out)) {
             gz.write(tar());
@@ -140,11 +140,11 @@ final class TestLayer {
         return out.toByteArray();
     }
 
-    byte[] zstd() {
+    public byte[] zstd() {
         return zstd(tar());
     }
 
-    static byte[] zstd(byte[] data) {
+    public static byte[] zstd(byte[] data) {
         var out = new ByteArrayOutputStream();
         try (var z = new ZstdOutputStream(out)) {
             z.setChecksum(true);
@@ -155,7 +155,7 @@ final class TestLayer {
         return out.toByteArray();
     }
 
-    InputStream stream() {
+    public InputStream stream() {
         return new ByteArrayInputStream(tar());
     }
 
