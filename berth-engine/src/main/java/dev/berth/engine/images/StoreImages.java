@@ -86,8 +86,9 @@ public final class StoreImages implements AutoCloseable {
 
     public List<String> prune() {
         var result = service().prune();
-        return result.blobsRemoved() == 0 ? List.of()
-                : List.of(result.blobsRemoved() + " blobs, " + result.bytesFreed() + " bytes freed");
+        return result.blobsRemoved() == 0 && result.layerDirsRemoved() == 0 ? List.of()
+                : List.of(result.blobsRemoved() + " blobs, " + result.layerDirsRemoved() + " unpacked layers, "
+                        + result.bytesFreed() + " bytes freed");
     }
 
     public void tag(String source, String target) {
