@@ -1,7 +1,7 @@
 package dev.berth.image.exports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.image.imports.Compression;
+import dev.berth.image.unpack.Compression;
 import dev.berth.image.store.Descriptor;
 import dev.berth.image.store.ImageStore;
 import dev.berth.image.store.StoredImage;

@@ -1,5 +1,7 @@
 package dev.berth.image.imports;
 
+import dev.berth.image.unpack.Compression;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
@@ -49,9 +51,9 @@ public final class DockerArchiveImporter {
                     manifestJson = in.readNBytes(ImageStore.MAX_DOCUMENT_BYTES);
                 } else if (isContent(name)) {
                     var buffered = new BufferedInputStream(in, 64 * 1024);
-                    Compression compression = Compression.detect(buffered);
+                    Compression compression = Compression.sniff(buffered);
                     BlobStore.Written written = store.blobs().write(buffered, null, entry.getSize());
-                    files.put(name, new Descriptor(compression.layerMediaType(), written.digest(), written.size()));
+                    files.put(name, new Descriptor(compression.ociLayerMediaType(), written.digest(), written.size()));
                 }
             }
             if (manifestJson == null) {

@@ -1,5 +1,7 @@
 package dev.berth.image.imports;
 
+import dev.berth.image.unpack.Compression;
+
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
 import dev.berth.image.ref.Digest;

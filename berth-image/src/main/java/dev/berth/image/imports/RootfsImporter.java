@@ -1,5 +1,7 @@
 package dev.berth.image.imports;
 
+import dev.berth.image.unpack.Compression;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
@@ -76,7 +78,7 @@ public final class RootfsImporter {
         Compression compression;
         BlobStore.Written written;
         try (var in = new BufferedInputStream(Files.newInputStream(tarball), 64 * 1024)) {
-            compression = Compression.detect(in);
+            compression = Compression.sniff(in);
             written = store.blobs().write(in);
         }
         Digest diffId = written.digest();
@@ -90,7 +92,7 @@ public final class RootfsImporter {
             }
             diffId = Digest.of("sha256", hasher.digest());
         }
-        return new Layer(new Descriptor(compression.layerMediaType(), written.digest(), written.size()), diffId);
+        return new Layer(new Descriptor(compression.ociLayerMediaType(), written.digest(), written.size()), diffId);
     }
 
     private static byte[] config(Digest diffId, List<String> changes) throws IOException {

@@ -102,6 +102,21 @@ public enum Compression {
         return NONE;
     }
 
+    /** The OCI layer media type for this compression (what an importer records for a layer it stores). */
+    public String ociLayerMediaType() {
+        return switch (this) {
+            case NONE -> "application/vnd.oci.image.layer.v1.tar";
+            case GZIP -> "application/vnd.oci.image.layer.v1.tar+gzip";
+            case ZSTD -> "application/vnd.oci.image.layer.v1.tar+zstd";
+        };
+    }
+
+    /** {@code in} decompressed by whatever its magic bytes show (for sources without a media type). */
+    public static InputStream decompressed(InputStream in) throws IOException {
+        var buffered = in instanceof BufferedInputStream b ? b : new BufferedInputStream(in, 64 * 1024);
+        return sniff(buffered).decompress(buffered);
+    }
+
     /** Wraps {@code in} in this codec's decompressor; closing the result closes {@code in}. */
     public InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
