@@ -1,7 +1,11 @@
 package dev.berth.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.api.model.BackendInfo;
+import dev.berth.api.model.BackendResource;
 import dev.berth.api.model.SystemInfo;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,8 +31,21 @@ final class InfoCommand implements Callable<Integer> {
             default -> throw Flags.invalid("--format", format, "allowed: text, json");
         };
         SystemInfo info = ctx.client().info();
+        Map<String, List<BackendResource>> others;
+        String othersError = null;
+        try {
+            others = ctx.client().foreignResources();
+        } catch (RuntimeException e) {
+            others = null;
+            othersError = CliContext.oneLine(e.getMessage());
+        }
         if (json) {
-            JsonOutput.print(ctx.out, JsonOutput.tree(info));
+            var tree = (ObjectNode) JsonOutput.tree(info);
+            tree.set("otherOwners", JsonOutput.tree(others));
+            if (othersError != null) {
+                tree.put("otherOwnersError", othersError);
+            }
+            JsonOutput.print(ctx.out, tree);
             return 0;
         }
         var out = ctx.out;
@@ -50,6 +67,15 @@ final class InfoCommand implements Callable<Integer> {
             if (b.error() != null) {
                 out.println("    Error:     " + b.error());
             }
+        }
+        if (others == null) {
+            out.println("Other owners:    unknown: " + othersError);
+        } else if (others.isEmpty()) {
+            out.println("Other owners:    none");
+        } else {
+            // Resources another Berth (another data dir or daemon) labelled; never reaped by this one.
+            out.println("Other owners:    " + others.size() + " (remove with 'berth system prune --owner ID')");
+            out.println(SystemCommands.summaries(others, "  "));
         }
         return 0;
     }

@@ -47,7 +47,7 @@ public final class Main {
 
     /** Every command, in the order --help lists them. */
     static final List<String> COMMANDS = List.of("run", "apply", "ps", "inspect", "logs", "exec", "start", "stop",
-            "restart", "kill", "rm", "wait", "stats", "image", "network", "info", "version", "help");
+            "restart", "kill", "rm", "wait", "stats", "image", "network", "system", "info", "version", "help");
 
     private static Object newCommand(String name, CliContext ctx) {
         return switch (name) {
@@ -78,6 +78,10 @@ public final class Main {
                     .addSubcommand("create", new NetworkCommands.Create(ctx))
                     .addSubcommand("ls", new NetworkCommands.Ls(ctx))
                     .addSubcommand("rm", new NetworkCommands.Remove(ctx));
+            case "system" -> new CommandLine(new SystemCommands())
+                    .addSubcommand("reconcile", new SystemCommands.Reconcile(ctx))
+                    .addSubcommand("reap", new SystemCommands.Reap(ctx))
+                    .addSubcommand("prune", new SystemCommands.Prune(ctx));
             case "info" -> new InfoCommand(ctx);
             case "version" -> new VersionCommand(ctx);
             case "help" -> new HelpCommand(ctx);

@@ -2,6 +2,8 @@ package dev.berth.cli;
 
 import dev.berth.api.client.BerthClient;
 import dev.berth.api.error.BerthException;
+import dev.berth.api.model.BackendResource;
+import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.Credentials;
 import dev.berth.api.model.ExecEvent;
 import dev.berth.api.model.ExecRequest;
@@ -15,6 +17,7 @@ import dev.berth.api.model.LogQuery;
 import dev.berth.api.model.NetworkInfo;
 import dev.berth.api.model.NetworkSpec;
 import dev.berth.api.model.PullProgress;
+import dev.berth.api.model.ReconcileReport;
 import dev.berth.api.model.Stats;
 import dev.berth.api.model.SystemInfo;
 import dev.berth.api.model.WorkloadState;
@@ -45,6 +48,9 @@ final class FakeClient implements BerthClient {
     final List<ExecEvent> execEvents = new ArrayList<>();
     final ByteArrayOutputStream execStdin = new ByteArrayOutputStream();
     final List<PullProgress> pullEvents = new ArrayList<>();
+    final List<ReconcileReport.WorkloadOutcome> reconcileOutcomes = new ArrayList<>();
+    final Map<String, List<BackendResource>> foreign = new java.util.TreeMap<>();
+    CleanupReport cleanup = new CleanupReport(List.of(), List.of(), List.of());
     Credentials lastCredentials;
     WorkloadSpec lastSpec;
     ExecRequest lastExec;
@@ -271,6 +277,36 @@ final class FakeClient implements BerthClient {
                 new dev.berth.api.model.BackendInfo("docker", true, "docker", "27.1.1", "1.46",
                         "unix:///var/run/docker.sock", List.of("no firewall enforcement"), null),
                 dev.berth.api.model.BackendInfo.unavailable("podman", "no socket at /run/podman/podman.sock")));
+    }
+
+    @Override
+    public ReconcileReport reconcile() {
+        calls.add("reconcile");
+        return ReconcileReport.of(reconcileOutcomes);
+    }
+
+    @Override
+    public CleanupReport reap() {
+        calls.add("reap");
+        return cleanup;
+    }
+
+    @Override
+    public Map<String, List<BackendResource>> foreignResources() {
+        if (failure != null) {
+            throw failure;
+        }
+        return foreign;
+    }
+
+    @Override
+    public CleanupReport pruneOwner(String ownerId) {
+        calls.add("prune-owner " + ownerId);
+        if (ownerId.equals("owner-1")) {
+            throw new BerthException(dev.berth.api.error.ErrorCode.INVALID_ARGUMENT,
+                    "owner id owner-1 is this engine's own: use 'berth system reap'");
+        }
+        return cleanup;
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.berth.engine;
 import dev.berth.api.client.BerthClient;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
+import dev.berth.api.model.BackendResource;
+import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.Credentials;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
@@ -15,6 +17,7 @@ import dev.berth.api.model.LogQuery;
 import dev.berth.api.model.NetworkInfo;
 import dev.berth.api.model.NetworkSpec;
 import dev.berth.api.model.PullProgress;
+import dev.berth.api.model.ReconcileReport;
 import dev.berth.api.model.Stats;
 import dev.berth.api.model.SystemInfo;
 import dev.berth.api.model.WorkloadState;
@@ -32,6 +35,11 @@ import dev.berth.api.spi.OwnerLabels;
 import dev.berth.engine.archive.StagedFiles;
 import dev.berth.engine.backends.BackendRegistry;
 import dev.berth.engine.images.StoreImages;
+import dev.berth.engine.recovery.AvailableBackends;
+import dev.berth.engine.recovery.ForeignOwners;
+import dev.berth.engine.recovery.LabelLookup;
+import dev.berth.engine.recovery.Reaper;
+import dev.berth.engine.recovery.Reconciler;
 import dev.berth.engine.store.FileStateStore;
 import dev.berth.engine.store.OwnerId;
 import dev.berth.engine.store.StateStore;
@@ -39,6 +47,7 @@ import dev.berth.engine.store.WorkloadRecord;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +67,11 @@ import java.util.stream.Stream;
 public final class Engine implements BerthClient {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    /**
+     * How long a record without a handle may be a create still running in another process (an
+     * image pull, say) before reconcile treats it as a create that never happened.
+     */
+    public static final Duration IN_FLIGHT_GRACE = Duration.ofMinutes(15);
 
     private final EngineConfig config;
     private final StateStore store;
@@ -110,11 +124,14 @@ public final class Engine implements BerthClient {
             long generation = store.nextGeneration();
             var record = new WorkloadRecord(spec.name(), spec, backend.name(), null, generation, WorkloadState.CREATED,
                     null, Instant.now(), null, null, 0, "creating");
-            if (!store.insert(record)) {
-                throw new BerthException(ErrorCode.NAME_IN_USE,
-                        "workload name '" + spec.name() + "' is already in use; remove it first or choose another name", "name", null);
-            }
-            return locks.with(spec.name(), () -> provision(backend, record, files));
+            // Locked from the insert on, so that an in-process reconcile never sees the record half-made.
+            return locks.with(spec.name(), () -> {
+                if (!store.insert(record)) {
+                    throw new BerthException(ErrorCode.NAME_IN_USE,
+                            "workload name '" + spec.name() + "' is already in use; remove it first or choose another name", "name", null);
+                }
+                return provision(backend, record, files);
+            });
         }
     }
 
@@ -255,7 +272,7 @@ public final class Engine implements BerthClient {
             }
             Backend backend = backends.get(record.backend());
             Handle handle = record.handle() != null ? new Handle(backend.name(), record.handle())
-                    : backend.find(ownerId, name).orElse(null);
+                    : LabelLookup.find(backend, ownerId, name, record.generation()).orElse(null);
             if (handle != null) {
                 backend.remove(handle);
             }
@@ -420,6 +437,45 @@ public final class Engine implements BerthClient {
         return new SystemInfo(BerthVersion.VERSION, ownerId, config.dataDir().toString(), defaultName, backends.describe());
     }
 
+    /** {@link #reconcile(Duration)} with {@link #IN_FLIGHT_GRACE}, safe while other processes create workloads. */
+    @Override
+    public ReconcileReport reconcile() {
+        return reconcile(IN_FLIGHT_GRACE);
+    }
+
+    /**
+     * Reconciles every record against its backend, each under its name lock. A record without a
+     * handle and without a backend resource is removed once older than {@code inFlightGrace}
+     * (zero when no other process can be creating, e.g. a daemon at start).
+     */
+    public ReconcileReport reconcile(Duration inFlightGrace) {
+        var reconciler = new Reconciler(store, backends::get, ownerId, Engine::merge, Clock.systemUTC());
+        var outcomes = new ArrayList<ReconcileReport.WorkloadOutcome>();
+        for (WorkloadRecord r : store.list()) {
+            locks.with(r.name(), () -> reconciler.reconcile(r.name(), inFlightGrace)).ifPresent(outcomes::add);
+        }
+        return ReconcileReport.of(outcomes);
+    }
+
+    @Override
+    public CleanupReport reap() {
+        return new Reaper(store, ownerId, locks::with).reap(availableBackends());
+    }
+
+    @Override
+    public Map<String, List<BackendResource>> foreignResources() {
+        return new ForeignOwners(ownerId).list(availableBackends());
+    }
+
+    @Override
+    public CleanupReport pruneOwner(String otherOwnerId) {
+        return new ForeignOwners(ownerId).prune(otherOwnerId, availableBackends());
+    }
+
+    private AvailableBackends availableBackends() {
+        return AvailableBackends.open(backends, config.detectionOrder());
+    }
+
     @Override
     public void close() {
         storeImages.close();
@@ -436,7 +492,7 @@ public final class Engine implements BerthClient {
             return new Handle(backend.name(), record.handle());
         }
         // A crash between the backend's create and the record update: the labels find it.
-        Handle found = backend.find(ownerId, record.name()).orElseThrow(() -> new BerthException(ErrorCode.CONFLICT,
+        Handle found = LabelLookup.find(backend, ownerId, record.name(), record.generation()).orElseThrow(() -> new BerthException(ErrorCode.CONFLICT,
                 "workload '" + record.name() + "' was never created on backend " + backend.name() + "; remove it and create it again"));
         store.update(record.withHandle(found.id()));
         return found;
@@ -461,7 +517,7 @@ public final class Engine implements BerthClient {
             return new Observed(record, null);
         }
         if (record.handle() == null) {
-            var found = backend.find(ownerId, record.name());
+            var found = LabelLookup.find(backend, ownerId, record.name(), record.generation());
             if (found.isEmpty()) {
                 return new Observed(record, null);
             }
@@ -476,7 +532,7 @@ public final class Engine implements BerthClient {
                 throw e;
             }
             if (record.state() != WorkloadState.FAILED) {
-                record = record.withState(WorkloadState.FAILED, "lost: the backend resource no longer exists");
+                record = record.withState(WorkloadState.FAILED, Reconciler.LOST);
                 store.update(record);
             }
             return new Observed(record, null);

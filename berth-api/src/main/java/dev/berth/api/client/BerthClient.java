@@ -1,5 +1,7 @@
 package dev.berth.api.client;
 
+import dev.berth.api.model.BackendResource;
+import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.Credentials;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
@@ -12,6 +14,7 @@ import dev.berth.api.model.LogQuery;
 import dev.berth.api.model.NetworkInfo;
 import dev.berth.api.model.NetworkSpec;
 import dev.berth.api.model.PullProgress;
+import dev.berth.api.model.ReconcileReport;
 import dev.berth.api.model.Stats;
 import dev.berth.api.model.SystemInfo;
 import dev.berth.api.model.WorkloadStatus;
@@ -21,6 +24,7 @@ import dev.berth.api.spec.WorkloadSpec;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -111,6 +115,33 @@ public interface BerthClient extends AutoCloseable {
     List<NetworkInfo> listNetworks();
 
     SystemInfo info();
+
+    /**
+     * Reconciles every workload record against its backend: a running workload is reattached
+     * (logs, exec and stats reach it), one that exited meanwhile gets its real exit status, one
+     * whose resource is gone becomes FAILED ("lost: ..."). A record without a handle (a crash
+     * between the record and the backend's create) adopts the resource its labels find, or is
+     * removed when the backend holds none.
+     */
+    ReconcileReport reconcile();
+
+    /**
+     * Removes the backend resources labelled with this engine's owner id that no record explains
+     * (a crash between a backend create and its record). Never touches another owner's resources.
+     */
+    CleanupReport reap();
+
+    /**
+     * Resources labelled with an owner id other than this engine's, by owner id (sorted), on
+     * every backend that is available. They are never reaped; {@link #pruneOwner} removes them.
+     */
+    Map<String, List<BackendResource>> foreignResources();
+
+    /**
+     * Removes every resource labelled with exactly {@code ownerId}, on every available backend.
+     * Refuses this engine's own id: {@link #reap} is the safe way to clean up after ourselves.
+     */
+    CleanupReport pruneOwner(String ownerId);
 
     @Override
     void close();

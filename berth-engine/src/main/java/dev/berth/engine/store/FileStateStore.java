@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +32,8 @@ import java.util.Optional;
 public final class FileStateStore implements StateStore {
     private final Path workloads;
     private final Path networks;
-    private final java.util.concurrent.atomic.AtomicLong lastGeneration = new java.util.concurrent.atomic.AtomicLong();
+    private final GenerationClock generations = new GenerationClock();
+    private final InMemoryEvents events = new InMemoryEvents();
     private final ObjectMapper json = Json.mapper();
 
     public FileStateStore(Path dataDir) {
@@ -93,10 +95,18 @@ public final class FileStateStore implements StateStore {
 
     @Override
     public long nextGeneration() {
-        // Microseconds since the epoch, strictly increasing within this process. A name is reserved
-        // by insert before its generation matters, so two processes never race on one name.
-        long now = java.time.Instant.now().toEpochMilli() * 1000;
-        return lastGeneration.updateAndGet(prev -> Math.max(prev + 1, now));
+        return generations.next();
+    }
+
+    /** Kept in memory for this store's lifetime only: durable events need {@link SqliteStateStore}. */
+    @Override
+    public long appendEvent(Instant at, String workload, String type, String detail) {
+        return events.append(at, workload, type, detail);
+    }
+
+    @Override
+    public List<EventRecord> events(long sinceId, int limit) {
+        return events.since(sinceId, limit);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.berth.engine.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,6 +12,7 @@ public interface StateStore extends AutoCloseable {
     /** Reserves the name and stores the record; false when a record with that name exists. */
     boolean insert(WorkloadRecord record);
 
+    /** Replaces the record of that name, or stores it when none exists. */
     void update(WorkloadRecord record);
 
     Optional<WorkloadRecord> get(String name);
@@ -33,6 +35,19 @@ public interface StateStore extends AutoCloseable {
      * tell successive workloads of one name apart, which creation times a clock tick apart do.
      */
     long nextGeneration();
+
+    /**
+     * Appends to the event log and returns the new event's id, greater than every id before it.
+     * The default, for a store without a log, keeps nothing and returns 0.
+     */
+    default long appendEvent(Instant at, String workload, String type, String detail) {
+        return 0;
+    }
+
+    /** Events with an id above {@code sinceId}, oldest first, at most {@code limit} of them. */
+    default List<EventRecord> events(long sinceId, int limit) {
+        return List.of();
+    }
 
     @Override
     void close();

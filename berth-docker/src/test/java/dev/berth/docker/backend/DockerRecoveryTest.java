@@ -1,0 +1,11 @@
+package dev.berth.docker.backend;
+
+import dev.berth.api.spi.BackendProvider;
+
+/** Crash recovery (reconcile, reaper, foreign owners) against the real dockerd. */
+class DockerRecoveryTest extends BackendRecoveryCases {
+    @Override
+    protected BackendProvider provider() {
+        return DockerBackendProvider.docker();
+    }
+}
