@@ -24,6 +24,7 @@ import dev.berth.api.model.WorkloadState;
 import dev.berth.api.model.WorkloadStatus;
 import dev.berth.api.spec.ImageRef;
 import dev.berth.api.spec.PullPolicy;
+import dev.berth.api.spec.Readiness;
 import dev.berth.api.spec.Signal;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.api.spi.Backend;
@@ -35,6 +36,9 @@ import dev.berth.api.spi.OwnerLabels;
 import dev.berth.engine.archive.StagedFiles;
 import dev.berth.engine.backends.BackendRegistry;
 import dev.berth.engine.images.StoreImages;
+import dev.berth.engine.readiness.ReadinessOutcome;
+import dev.berth.engine.readiness.ReadinessProbe;
+import dev.berth.engine.readiness.ReadinessWaiter;
 import dev.berth.engine.recovery.AvailableBackends;
 import dev.berth.engine.recovery.ForeignOwners;
 import dev.berth.engine.recovery.LabelLookup;
@@ -67,6 +71,8 @@ import java.util.stream.Stream;
 public final class Engine implements BerthClient {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+    /** How readiness verdicts' messages start; merge keeps such a FAILED while the workload runs. */
+    private static final String READINESS = "readiness: ";
     /**
      * How long a record without a handle may be a create still running in another process (an
      * image pull, say) before reconcile treats it as a create that never happened.
@@ -107,12 +113,15 @@ public final class Engine implements BerthClient {
     @Override
     public WorkloadStatus run(WorkloadSpec spec) {
         WorkloadRecord record = createRecord(spec);
+        WorkloadRecord started;
         try {
-            return start(record.name());
+            started = startRecord(record.name());
         } catch (RuntimeException e) {
             removeQuietly(record.name());
             throw e;
         }
+        // A workload that started but never became ready is kept (FAILED), so its logs can be read.
+        return recorded(awaitReady(started));
     }
 
     private WorkloadRecord createRecord(WorkloadSpec spec) {
@@ -205,9 +214,19 @@ public final class Engine implements BerthClient {
      * Starts the workload. The status returned is the engine's record (state RUNNING, start time):
      * {@link #inspect} asks the backend for live details (pid, IP, ports), so a start costs the
      * runtime's own start call and one record write, nothing more.
+     *
+     * <p>With a readiness probe in the spec, start (and so {@link #run}) blocks until the probe
+     * passes and returns state READY, as test authors expect of a started dependency. When the
+     * probe's timeout passes first, the workload is left running, its record says FAILED with the
+     * reason, and a {@code timeout} error is thrown; when it exits first, the record says EXITED
+     * and a {@code conflict} error is thrown. Either way the caller stops or removes it.
      */
     @Override
     public WorkloadStatus start(String name) {
+        return recorded(awaitReady(startRecord(name)));
+    }
+
+    private WorkloadRecord startRecord(String name) {
         return locks.with(name, () -> {
             WorkloadRecord record = record(name);
             Backend backend = backends.get(record.backend());
@@ -220,8 +239,53 @@ public final class Engine implements BerthClient {
             }
             WorkloadRecord started = record.withHandle(handle.id()).started(Instant.now());
             store.update(started);
-            return recorded(started);
+            return started;
         });
+    }
+
+    /**
+     * Probes a just-started workload outside its name lock (so stop and remove still work while
+     * it waits), then records the verdict unless the workload was changed meanwhile.
+     */
+    private WorkloadRecord awaitReady(WorkloadRecord started) {
+        Readiness readiness = started.spec().readiness();
+        if (readiness == null) {
+            return started;
+        }
+        Backend backend = backends.get(started.backend());
+        Handle handle = new Handle(backend.name(), started.handle());
+        ReadinessOutcome outcome;
+        String probeName;
+        try (ReadinessProbe probe = ReadinessProbe.of(readiness, backend, handle)) {
+            probeName = probe.describe();
+            outcome = ReadinessWaiter.standard().await(probe, () -> backend.inspect(handle), readiness.timeoutDuration());
+        }
+        BackendStatus bs = outcome.status();
+        String reason = switch (outcome) {
+            case ReadinessOutcome.Ready r -> null;
+            case ReadinessOutcome.Exited e -> READINESS + "workload exited" + (bs.exit() == null ? "" : " with code " + bs.exit().code())
+                    + " before " + probeName + " was ready";
+            case ReadinessOutcome.TimedOut t -> READINESS + probeName + " not ready after "
+                    + (readiness.timeout() == null ? Readiness.DEFAULT_TIMEOUT.toSeconds() + "s" : readiness.timeout()) + ": " + t.lastError() + " (the workload is left running)";
+        };
+        WorkloadRecord verdict = locks.with(started.name(), () -> store.get(started.name())
+                .filter(r -> started.handle().equals(r.handle()) && r.state() == WorkloadState.RUNNING)
+                .map(r -> {
+                    WorkloadRecord v = switch (outcome) {
+                        case ReadinessOutcome.Ready ready -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.READY, null);
+                        case ReadinessOutcome.Exited e -> r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt())
+                                .withState(WorkloadState.EXITED, reason);
+                        case ReadinessOutcome.TimedOut t -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.FAILED, reason);
+                    };
+                    store.update(v);
+                    return v;
+                })
+                .orElseGet(() -> record(started.name())));
+        return switch (outcome) {
+            case ReadinessOutcome.Ready r -> verdict;
+            case ReadinessOutcome.Exited e -> throw new BerthException(ErrorCode.CONFLICT, reason, "readiness", null);
+            case ReadinessOutcome.TimedOut t -> throw new BerthException(ErrorCode.TIMEOUT, reason, "readiness", null);
+        };
     }
 
     @Override
@@ -550,11 +614,16 @@ public final class Engine implements BerthClient {
             case EXITED -> r.state() == WorkloadState.EXITED && bs.exit() != null && bs.exit().equals(r.exit())
                     && java.util.Objects.equals(bs.finishedAt(), r.finishedAt())
                     ? r : r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt());
-            case RUNNING, READY -> r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY
+            // READY and a readiness failure are verdicts on this run that the backend cannot know about.
+            case RUNNING, READY -> r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY || readinessFailed(r)
                     ? r : r.started(bs.startedAt() == null ? Instant.now() : bs.startedAt()).withRestartCount(r.restartCount());
             case CREATED -> r.state() == WorkloadState.CREATED && r.message() == null ? r : r.withState(WorkloadState.CREATED, null);
             default -> r.state() == bs.state() ? r : r.withState(bs.state(), r.message());
         };
+    }
+
+    private static boolean readinessFailed(WorkloadRecord r) {
+        return r.state() == WorkloadState.FAILED && r.message() != null && r.message().startsWith(READINESS);
     }
 
     /** The record alone, without asking the backend (what a lifecycle call just made true). */

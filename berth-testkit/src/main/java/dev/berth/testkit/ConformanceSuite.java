@@ -42,12 +42,12 @@ import java.util.Set;
  * <h2>Scenarios</h2>
  * {@code Lifecycle}, {@code ImageCommand} (ENTRYPOINT/CMD), {@code ProcessSettings} (env,
  * workingDir, user), {@code Stop} (grace), {@code Logs}, {@code Exec}, {@code ResourceStats},
- * {@code Networks}, {@code Ports}, {@code Files}, {@code RestartAndRemove} and
+ * {@code Networks}, {@code Ports}, {@code Files}, {@code Readiness}, {@code RestartAndRemove} and
  * {@code Validation} (invalid names, name in use, unsupported fields, missing image, ownership
  * labels). One engine serves the whole class; every workload and network a test creates is
  * removed after it.
  */
-public abstract class ConformanceSuite extends BackendConformance implements ExecCases, FileCases, ImageCommandCases, LifecycleCases, LogCases, NetworkCases, PortCases, ProcessSettingsCases, RestartRemoveCases, StatsCases, StopCases, ValidationCases {
+public abstract class ConformanceSuite extends BackendConformance implements ExecCases, FileCases, ImageCommandCases, LifecycleCases, LogCases, NetworkCases, PortCases, ProcessSettingsCases, ReadinessCases, RestartRemoveCases, StatsCases, StopCases, ValidationCases {
 
     /** The spec fields this backend must reject as unsupported, naming field and backend. */
     public abstract Set<SpecField> unsupportedFields();

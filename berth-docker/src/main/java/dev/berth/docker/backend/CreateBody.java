@@ -25,15 +25,22 @@ final class CreateBody {
     private CreateBody() {
     }
 
-    static ObjectNode of(CreateRequest request, String hostAliasEntry, String runtime) {
+    /**
+     * @param initArgv the workload's real argv when it runs under {@link InstanceInit}'s wrapper
+     *                 (userData or keepAlive), else null
+     */
+    static ObjectNode of(CreateRequest request, String hostAliasEntry, String runtime, List<String> initArgv) {
         WorkloadSpec spec = request.spec();
         var body = JsonNodeFactory.instance.objectNode();
         body.put("Image", spec.image());
-        if (spec.command() != null) {
+        if (initArgv != null) {
+            strings(body.putArray("Entrypoint"), InstanceInit.entrypoint(spec));
+            strings(body.putArray("Cmd"), initArgv);
+        } else if (spec.command() != null) {
             // An empty list clears the image ENTRYPOINT; Docker spells that [""].
             strings(body.putArray("Entrypoint"), spec.command().isEmpty() ? List.of("") : spec.command());
         }
-        if (spec.args() != null) {
+        if (initArgv == null && spec.args() != null) {
             strings(body.putArray("Cmd"), spec.args());
         }
         var env = body.putArray("Env");

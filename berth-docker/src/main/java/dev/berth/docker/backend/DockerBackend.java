@@ -27,7 +27,10 @@ import dev.berth.docker.api.DockerException;
 import dev.berth.docker.api.ExecApi;
 import dev.berth.docker.api.LogOptions;
 import dev.berth.docker.api.NotFoundException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -123,9 +126,14 @@ public final class DockerBackend implements Backend {
         String alias = client.isPodman() ? null : "host.docker.internal:host-gateway";
         String id;
         try {
-            id = client.containers().create(spec.name(), CreateBody.of(request, alias, runtime));
+            // The init wrapper takes the ENTRYPOINT slot, so the real argv is computed against the image's.
+            List<String> initArgv = InstanceInit.wanted(spec)
+                    ? InstanceInit.argv(spec, client.images().inspect(spec.image()).path("Config")) : null;
+            id = client.containers().create(spec.name(), CreateBody.of(request, alias, runtime, initArgv));
         } catch (ConflictException e) {
-            return existing(request);
+            Handle reused = existing(request);
+            prepareInit(reused.id(), spec, false);
+            return reused;
         } catch (NotFoundException e) {
             boolean image = e.message() != null && e.message().toLowerCase(java.util.Locale.ROOT).contains("image");
             throw new BerthException(image ? ErrorCode.IMAGE_NOT_FOUND : ErrorCode.NOT_FOUND,
@@ -141,7 +149,46 @@ public final class DockerBackend implements Backend {
             removeQuietly(id);
             throw DockerErrors.translate(name, "connect " + spec.name() + " to its networks", e);
         }
+        prepareInit(id, spec, true);
         return new Handle(name, id);
+    }
+
+    /**
+     * Before first start: checks the wrapper's shell exists and copies the user data in as a file,
+     * so its text never reaches argv, env or a shell string. A failure removes a container this
+     * create made ({@code owned}), so no half-prepared workload is left behind.
+     */
+    private void prepareInit(String id, dev.berth.api.spec.WorkloadSpec spec, boolean owned) {
+        if (!InstanceInit.wanted(spec)) {
+            return;
+        }
+        try {
+            requireShell(id, spec);
+            if (spec.userData() != null) {
+                byte[] tar = InstanceInit.userDataTar(spec);
+                DockerErrors.run(name, "copy user data into " + spec.name(),
+                        () -> client.containers().putArchive(id, "/", new ByteArrayInputStream(tar), tar.length));
+            }
+        } catch (RuntimeException e) {
+            if (owned) {
+                removeQuietly(id);
+            }
+            throw e;
+        }
+    }
+
+    private void requireShell(String id, dev.berth.api.spec.WorkloadSpec spec) {
+        String field = spec.userData() != null ? "userData" : "keepAlive";
+        try (InputStream sh = client.containers().getArchive(id, InstanceInit.SHELL)) {
+            sh.transferTo(OutputStream.nullOutputStream()); // read to the end to keep the connection
+        } catch (NotFoundException e) {
+            throw new BerthException(ErrorCode.UNSUPPORTED, name + ": " + field + ": userData/keepAlive need "
+                    + InstanceInit.SHELL + " in the image, and " + spec.image() + " has none", field, e);
+        } catch (DockerException e) {
+            throw DockerErrors.translate(name, "look for " + InstanceInit.SHELL + " in " + spec.name(), e);
+        } catch (IOException e) {
+            throw new BerthException(ErrorCode.BACKEND_ERROR, name + ": look for " + InstanceInit.SHELL + " in " + spec.name() + ": " + e, e);
+        }
     }
 
     private String runtime(dev.berth.api.spec.WorkloadSpec spec) {

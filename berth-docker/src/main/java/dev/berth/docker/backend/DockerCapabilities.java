@@ -17,9 +17,6 @@ final class DockerCapabilities {
         unsupported.put(SpecField.SECURITY_GROUPS, "security groups need Berth's firewall, which is not implemented yet");
         unsupported.put(SpecField.VOLUME_SIZE, "local engine volumes cannot be size-limited");
         unsupported.put(SpecField.VOLUME_ENCRYPTED, "encrypted (LUKS2) volumes are not implemented yet");
-        unsupported.put(SpecField.USER_DATA, "user-data boot scripts are not implemented yet");
-        unsupported.put(SpecField.KEEP_ALIVE, "keep-alive init is not implemented yet");
-        unsupported.put(SpecField.READINESS, "readiness probes are not implemented yet");
         if (!runtimes.contains("runsc")) {
             unsupported.put(SpecField.ISOLATION_SANDBOX, "no 'runsc' (gVisor) runtime is registered with the engine");
         }

@@ -14,7 +14,6 @@ class PodmanConformanceTest extends ConformanceSuite {
 
     @Override
     public Set<SpecField> unsupportedFields() {
-        return Set.of(SpecField.SECURITY_GROUPS, SpecField.VOLUME_SIZE, SpecField.VOLUME_ENCRYPTED, SpecField.USER_DATA,
-                SpecField.KEEP_ALIVE, SpecField.READINESS, SpecField.ISOLATION_SANDBOX);
+        return Set.of(SpecField.SECURITY_GROUPS, SpecField.VOLUME_SIZE, SpecField.VOLUME_ENCRYPTED, SpecField.ISOLATION_SANDBOX);
     }
 }
