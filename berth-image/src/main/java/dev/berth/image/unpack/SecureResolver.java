@@ -60,47 +60,11 @@ public final class SecureResolver {
      * @throws FileSystemLoopException after {@value #MAX_SYMLINKS} symlinks
      */
     public Path resolve(String path) throws IOException {
-        var pending = new ArrayDeque<String>();
-        push(pending, path);
-        var real = new ArrayList<String>();
-        Path current = root;
-        int links = 0;
-        for (String c = pending.pollFirst(); c != null; c = pending.pollFirst()) {
-            if (c.isEmpty() || c.equals(".")) {
-                continue;
-            }
-            if (c.equals("..")) {
-                if (!real.isEmpty()) {
-                    real.removeLast();
-                    current = current.getParent();
-                }
-                continue;
-            }
-            Path next = current.resolve(c);
-            BasicFileAttributes attrs = lstat(next);
-            if (attrs == null) {
-                return appendLexically(current, real, c, pending);
-            }
-            if (attrs.isSymbolicLink()) {
-                links = countLink(links, next);
-                String target = Files.readSymbolicLink(next).toString();
-                if (target.startsWith("/")) {
-                    real.clear();
-                    current = root;
-                }
-                push(pending, target);
-            } else if (attrs.isDirectory() || pending.isEmpty()) {
-                real.add(c);
-                current = next;
-            } else {
-                throw new NotDirectoryException(String.join("/", real) + (real.isEmpty() ? "" : "/") + c);
-            }
-        }
-        return current;
+        return walk(rootDir, path, Missing.APPEND, true).path();
     }
 
     /** Once a component is missing nothing below it exists, so the rest is plain text, still clamped at the root. */
-    private Path appendLexically(Path current, List<String> real, String missing, ArrayDeque<String> pending) {
+    private static Dir appendLexically(Path current, List<String> real, String missing, ArrayDeque<String> pending) {
         pending.addFirst(missing);
         for (String c : pending) {
             if (c.isEmpty() || c.equals(".")) {
@@ -116,7 +80,7 @@ public final class SecureResolver {
                 current = current.resolve(c);
             }
         }
-        return current;
+        return new Dir(current, String.join("/", real));
     }
 
     /**
@@ -143,7 +107,7 @@ public final class SecureResolver {
                 break;
             }
         }
-        Dir dir = walk(base, cleaned.substring(from), create);
+        Dir dir = walk(base, cleaned.substring(from), create ? Missing.CREATE : Missing.NONE, false);
         if (dir != null) {
             if (cache.size() >= CACHE_LIMIT) {
                 cache.clear();
@@ -158,7 +122,23 @@ public final class SecureResolver {
         cache.clear();
     }
 
-    private Dir walk(Dir base, String path, boolean create) throws IOException {
+    /** What the walk does at a component that does not exist. */
+    private enum Missing {
+        /** Nothing below exists either: the rest is appended as text, still clamped at the root. */
+        APPEND,
+        /** Made as a directory (mode 0755, as tar does for implied parents). */
+        CREATE,
+        /** The walk answers null. */
+        NONE
+    }
+
+    /**
+     * The one resolution loop: every component from {@code base}, symlinks followed inside the root
+     * (an absolute target restarts at the root, {@code ..} stops there), at most
+     * {@value #MAX_SYMLINKS} links. Every component must be a directory, except the last when
+     * {@code lastMayBeFile}.
+     */
+    private Dir walk(Dir base, String path, Missing missing, boolean lastMayBeFile) throws IOException {
         var pending = new ArrayDeque<String>();
         push(pending, path);
         var real = new ArrayList<String>();
@@ -181,11 +161,18 @@ public final class SecureResolver {
             Path next = current.resolve(c);
             BasicFileAttributes attrs = lstat(next);
             if (attrs == null) {
-                if (!create) {
-                    return null;
+                switch (missing) {
+                    case APPEND -> {
+                        return appendLexically(current, real, c, pending);
+                    }
+                    case NONE -> {
+                        return null;
+                    }
+                    case CREATE -> {
+                        Files.createDirectory(next);
+                        Files.setAttribute(next, "unix:mode", 0755); // not the daemon's umask
+                    }
                 }
-                Files.createDirectory(next);
-                Files.setAttribute(next, "unix:mode", 0755); // not the daemon's umask
             } else if (attrs.isSymbolicLink()) {
                 links = countLink(links, next);
                 String target = Files.readSymbolicLink(next).toString();
@@ -195,7 +182,7 @@ public final class SecureResolver {
                 }
                 push(pending, target);
                 continue;
-            } else if (!attrs.isDirectory()) {
+            } else if (!attrs.isDirectory() && !(lastMayBeFile && pending.isEmpty())) {
                 throw new NotDirectoryException(root.relativize(next) + " (not a directory)");
             }
             real.add(c);
