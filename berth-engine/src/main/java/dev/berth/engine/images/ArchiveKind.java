@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
+import dev.berth.image.unpack.Compression;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -19,14 +19,8 @@ enum ArchiveKind {
         if (Files.isDirectory(source)) {
             return Files.isRegularFile(source.resolve("oci-layout")) ? OCI_LAYOUT_DIR : ROOTFS_DIR;
         }
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(source), 64 * 1024)) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            if (gzip) {
-                return kindOfTar(new GZIPInputStream(raw));
-            }
-            return kindOfTar(raw);
+        try (InputStream tar = Compression.decompressed(new BufferedInputStream(Files.newInputStream(source), 64 * 1024))) {
+            return kindOfTar(tar);
         }
     }
 
