@@ -79,6 +79,12 @@ berth_select_jdk() {
     *) PATH="$JAVA_HOME/bin:$PATH" ;;
   esac
   export PATH
+  # Maven's bundled Guice touches sun.misc.Unsafe, which JDK 24+ reports on every build; the
+  # flag that silences it does not exist before 24 (an older JVM would refuse to start).
+  if (( $(berth_java_major "$JAVA_HOME") >= 24 )) && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe* ]]; then
+    MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+    export MAVEN_OPTS
+  fi
   return 0
 }
 
