@@ -113,6 +113,9 @@ start_detached() {
         exec {fd}>&- 2>/dev/null || true
       fi
     done
+    # A neutral working directory: daemons write relative files there (conmon drops an `oom`
+    # marker in the podman service's cwd), which must never be the caller's checkout.
+    cd / || exit 1
     exec setsid nohup "$@" </dev/null >>"$logfile" 2>&1
   ) &
   # shellcheck disable=SC2034 # read by the start-*.sh scripts
