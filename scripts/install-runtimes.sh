@@ -6,8 +6,8 @@ set -euo pipefail
 # shellcheck source=lib.sh source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REQUIRED_PKGS=(docker.io busybox-static runc ca-certificates curl iptables attr)
-TEST_PKGS=(podman conmon skopeo docker-registry uidmap iproute2 umoci apache2-utils)
+REQUIRED_PKGS=(docker.io busybox-static runc conmon ca-certificates curl iptables nftables iproute2 attr)
+TEST_PKGS=(podman skopeo docker-registry uidmap umoci apache2-utils openssh-server openssh-client runsc)
 # Installed when apt has them (all exist in bookworm; netavark is podman 4.3's network stack).
 OPTIONAL_TEST_PKGS=(crun netavark aardvark-dns)
 

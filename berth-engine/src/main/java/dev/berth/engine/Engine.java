@@ -91,7 +91,8 @@ public final class Engine implements BerthClient {
         this.config = config;
         this.ownerId = OwnerId.loadOrCreate(config.dataDir());
         this.store = new FileStateStore(config.dataDir());
-        this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend());
+        this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
+                Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
         this.storeImages = new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp"));
     }

@@ -7,6 +7,11 @@ import java.util.Map;
  * the engine, so the engine never depends on a backend module.
  */
 public interface BackendProvider {
+    /** Setting the engine always passes: its data directory (image store at {@code <dataDir>/images}). */
+    String DATA_DIR = "dataDir";
+    /** Setting the engine always passes: its owner id (the {@code dev.berth.owner} label value). */
+    String OWNER_ID = "ownerId";
+
     /** The backend name users select with {@code --backend} and in specs. */
     String name();
 

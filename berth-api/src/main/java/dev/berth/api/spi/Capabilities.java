@@ -11,9 +11,12 @@ import java.util.Set;
  * shown to the user; {@code features} are operations beyond the core lifecycle.
  */
 public record Capabilities(Map<SpecField, String> unsupported, Set<Feature> features) {
-    /** Operations that not every backend offers. */
+    /**
+     * Operations that not every backend offers. {@code RESTART_POLICY}: the backend enforces the
+     * spec's restart policy itself; without it the engine's exit watcher does (never both).
+     */
     public enum Feature {
-        EXEC_STDIN, EXEC_TTY, STATS_STREAM, RESTART_IN_PLACE, COPY_IN, COPY_OUT, INTERNAL_NETWORKS,
+        RESTART_POLICY, EXEC_STDIN, EXEC_TTY, STATS_STREAM, RESTART_IN_PLACE, COPY_IN, COPY_OUT, INTERNAL_NETWORKS,
         PUBLISHED_PORTS, IMAGE_IMPORT, IMAGE_PRUNE, PULL
     }
 

@@ -19,13 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BackendRegistry implements AutoCloseable {
     private final Map<String, BackendProvider> providers = new LinkedHashMap<>();
     private final Map<String, Map<String, String>> settings;
+    private final Map<String, String> common;
     private final String configuredDefault;
     private final Map<String, Backend> open = new ConcurrentHashMap<>();
     private volatile String detectedDefault;
 
     public BackendRegistry(List<BackendProvider> providers, Map<String, Map<String, String>> settings, String defaultBackend) {
+        this(providers, settings, defaultBackend, Map.of());
+    }
+
+    /**
+     * {@code common} settings go to every provider under its own settings (see
+     * {@link BackendProvider#DATA_DIR}, {@link BackendProvider#OWNER_ID}).
+     */
+    public BackendRegistry(List<BackendProvider> providers, Map<String, Map<String, String>> settings, String defaultBackend,
+                           Map<String, String> common) {
         providers.forEach(p -> this.providers.put(p.name(), p));
         this.settings = settings;
+        this.common = Map.copyOf(common);
         this.configuredDefault = defaultBackend;
         if (defaultBackend != null && !this.providers.containsKey(defaultBackend)) {
             throw unknown(defaultBackend);
@@ -41,7 +52,13 @@ public final class BackendRegistry implements AutoCloseable {
         if (provider == null) {
             throw unknown(name);
         }
-        return open.computeIfAbsent(name, n -> provider.open(settings.getOrDefault(n, Map.of())));
+        return open.computeIfAbsent(name, n -> provider.open(settingsOf(n)));
+    }
+
+    private Map<String, String> settingsOf(String name) {
+        var merged = new LinkedHashMap<>(common);
+        merged.putAll(settings.getOrDefault(name, Map.of()));
+        return merged;
     }
 
     public String defaultName() {
