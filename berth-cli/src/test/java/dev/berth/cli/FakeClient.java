@@ -272,6 +272,11 @@ final class FakeClient implements BerthClient {
     }
 
     @Override
+    public java.util.stream.Stream<dev.berth.api.model.Event> events(long sinceId, boolean follow) {
+        return java.util.stream.Stream.empty();
+    }
+
+    @Override
     public SystemInfo info() {
         return new SystemInfo("0.1.0", "owner-1", "/var/lib/berth", "docker", List.of(
                 new dev.berth.api.model.BackendInfo("docker", true, "docker", "27.1.1", "1.46",

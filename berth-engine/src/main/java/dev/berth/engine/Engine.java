@@ -6,6 +6,8 @@ import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.BackendResource;
 import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.Credentials;
+import dev.berth.api.model.Event;
+import dev.berth.api.model.EventType;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
 import dev.berth.api.model.ExecSession;
@@ -489,6 +491,13 @@ public final class Engine implements BerthClient {
     @Override
     public List<NetworkInfo> listNetworks() {
         return networks.list();
+    }
+
+    @Override
+    public Stream<Event> events(long sinceId, boolean follow) {
+        // Placeholder until the engine's event bus lands: the stored log, no follow.
+        return store.events(sinceId, 10_000).stream()
+                .map(e -> new Event(e.id(), e.at(), e.workload(), EventType.valueOf(e.type().toUpperCase(java.util.Locale.ROOT)), e.detail()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.berth.api.client;
 import dev.berth.api.model.BackendResource;
 import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.Credentials;
+import dev.berth.api.model.Event;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.ExecResult;
 import dev.berth.api.model.ExecSession;
@@ -115,6 +116,12 @@ public interface BerthClient extends AutoCloseable {
     List<NetworkInfo> listNetworks();
 
     SystemInfo info();
+
+    /**
+     * Events with an id above {@code sinceId} (0 = the oldest the log holds), oldest first; with
+     * {@code follow} the stream then blocks for new events until it is closed.
+     */
+    Stream<Event> events(long sinceId, boolean follow);
 
     /**
      * Reconciles every workload record against its backend: a running workload is reattached
