@@ -37,6 +37,7 @@ import dev.berth.api.spi.Handle;
 import dev.berth.api.spi.OwnerLabels;
 import dev.berth.engine.archive.StagedFiles;
 import dev.berth.engine.backends.BackendRegistry;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.images.StoreImages;
 import dev.berth.engine.readiness.ReadinessOutcome;
 import dev.berth.engine.readiness.ReadinessProbe;
@@ -88,11 +89,13 @@ public final class Engine implements BerthClient {
     private final NameLocks locks = new NameLocks();
     private final Networks networks;
     private final StoreImages storeImages;
+    private final EventBus events;
 
     Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
         this.ownerId = OwnerId.loadOrCreate(config.dataDir());
         this.store = new FileStateStore(config.dataDir());
+        this.events = new EventBus(store, Clock.systemUTC());
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
@@ -142,7 +145,9 @@ public final class Engine implements BerthClient {
                     throw new BerthException(ErrorCode.NAME_IN_USE,
                             "workload name '" + spec.name() + "' is already in use; remove it first or choose another name", "name", null);
                 }
-                return provision(backend, record, files);
+                WorkloadRecord created = provision(backend, record, files);
+                events.publish(created.name(), EventType.CREATED, "image " + spec.image() + " on " + backend.name());
+                return created;
             });
         }
     }
@@ -237,11 +242,14 @@ public final class Engine implements BerthClient {
             try {
                 backend.start(handle);
             } catch (RuntimeException e) {
-                store.update(record.withState(WorkloadState.FAILED, "start failed: " + e.getMessage()));
+                String reason = "start failed: " + e.getMessage();
+                store.update(record.withState(WorkloadState.FAILED, reason));
+                events.publish(name, EventType.FAILED, reason);
                 throw e;
             }
             WorkloadRecord started = record.withHandle(handle.id()).started(Instant.now());
             store.update(started);
+            events.publish(name, EventType.STARTED, null);
             return started;
         });
     }
@@ -281,6 +289,11 @@ public final class Engine implements BerthClient {
                         case ReadinessOutcome.TimedOut t -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.FAILED, reason);
                     };
                     store.update(v);
+                    switch (outcome) {
+                        case ReadinessOutcome.Ready ready -> events.publish(v.name(), EventType.READY, probeName);
+                        case ReadinessOutcome.Exited e -> events.publish(v.name(), EventType.EXITED, EventBus.describe(v.exit()));
+                        case ReadinessOutcome.TimedOut t -> events.publish(v.name(), EventType.FAILED, reason);
+                    }
                     return v;
                 })
                 .orElseGet(() -> record(started.name())));
@@ -301,7 +314,9 @@ public final class Engine implements BerthClient {
                 store.update(record.withState(WorkloadState.STOPPING, null));
             }
             backend.stop(handle, grace == null ? DEFAULT_GRACE : grace);
-            return status(record(name));
+            WorkloadStatus stopped = status(record(name));
+            events.publish(name, EventType.STOPPED, null);
+            return stopped;
         });
     }
 
@@ -313,6 +328,7 @@ public final class Engine implements BerthClient {
             backend.restart(handle(record, backend), grace == null ? DEFAULT_GRACE : grace);
             WorkloadRecord restarted = record.started(Instant.now()).withRestartCount(record.restartCount() + 1);
             store.update(restarted);
+            events.publish(name, EventType.RESTARTED, "restart " + restarted.restartCount() + " by the user");
             return recorded(restarted);
         });
     }
@@ -344,6 +360,7 @@ public final class Engine implements BerthClient {
                 backend.remove(handle);
             }
             store.delete(name);
+            events.publish(name, EventType.REMOVED, null);
             return true;
         });
     }
@@ -395,7 +412,11 @@ public final class Engine implements BerthClient {
         ExitStatus exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
         locks.with(name, () -> {
             store.get(name).filter(r -> r.state() != WorkloadState.EXITED || !exit.equals(r.exit()))
-                    .ifPresent(r -> store.update(r.exited(exit, Instant.now())));
+                    .ifPresent(r -> {
+                        WorkloadRecord exited = r.exited(exit, Instant.now());
+                        store.update(exited);
+                        events.changed(r, exited);
+                    });
             return null;
         });
         return exit;
@@ -495,9 +516,7 @@ public final class Engine implements BerthClient {
 
     @Override
     public Stream<Event> events(long sinceId, boolean follow) {
-        // Placeholder until the engine's event bus lands: the stored log, no follow.
-        return store.events(sinceId, 10_000).stream()
-                .map(e -> new Event(e.id(), e.at(), e.workload(), EventType.valueOf(e.type().toUpperCase(java.util.Locale.ROOT)), e.detail()));
+        return events.subscribe(sinceId, follow);
     }
 
     @Override
@@ -523,7 +542,7 @@ public final class Engine implements BerthClient {
      * (zero when no other process can be creating, e.g. a daemon at start).
      */
     public ReconcileReport reconcile(Duration inFlightGrace) {
-        var reconciler = new Reconciler(store, backends::get, ownerId, Engine::merge, Clock.systemUTC());
+        var reconciler = new Reconciler(store, backends::get, ownerId, Engine::merge, events, Clock.systemUTC());
         var outcomes = new ArrayList<ReconcileReport.WorkloadOutcome>();
         for (WorkloadRecord r : store.list()) {
             locks.with(r.name(), () -> reconciler.reconcile(r.name(), inFlightGrace)).ifPresent(outcomes::add);
@@ -552,6 +571,7 @@ public final class Engine implements BerthClient {
 
     @Override
     public void close() {
+        events.close();
         storeImages.close();
         backends.close();
         store.close();
@@ -605,17 +625,26 @@ public final class Engine implements BerthClient {
             if (e.code() != ErrorCode.NOT_FOUND) {
                 throw e;
             }
-            if (record.state() != WorkloadState.FAILED) {
-                record = record.withState(WorkloadState.FAILED, Reconciler.LOST);
-                store.update(record);
-            }
-            return new Observed(record, null);
+            WorkloadRecord lost = record.state() == WorkloadState.FAILED ? record : persist(record, record.withState(WorkloadState.FAILED, Reconciler.LOST));
+            return new Observed(lost, null);
         }
         WorkloadRecord updated = merge(record, bs);
-        if (!updated.equals(record)) {
-            store.update(updated);
-        }
-        return new Observed(updated, bs);
+        return new Observed(updated.equals(record) ? record : persist(record, updated), bs);
+    }
+
+    /**
+     * Stores what a read learnt from the backend and publishes what it revealed (an exit, a loss),
+     * unless the record changed since it was read or a lifecycle call on the workload is in
+     * flight: that call records its own outcome, and a read must not wait for it.
+     */
+    private WorkloadRecord persist(WorkloadRecord seen, WorkloadRecord folded) {
+        return locks.tryWith(seen.name(), () -> {
+            if (store.get(seen.name()).filter(seen::equals).isPresent()) {
+                store.update(folded);
+                events.changed(seen, folded);
+            }
+            return folded;
+        }).orElse(folded);
     }
 
     private static WorkloadRecord merge(WorkloadRecord record, BackendStatus bs) {

@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -16,6 +17,19 @@ final class NameLocks {
         lock.lock();
         try {
             return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code action} under the name's lock when it is free; empty when another change holds it. */
+    <T> Optional<T> tryWith(String name, Supplier<T> action) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        if (!lock.tryLock()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(action.get());
         } finally {
             lock.unlock();
         }

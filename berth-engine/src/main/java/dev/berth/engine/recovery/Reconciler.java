@@ -2,16 +2,19 @@ package dev.berth.engine.recovery;
 
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
+import dev.berth.api.model.EventType;
 import dev.berth.api.model.ReconcileReport.Outcome;
 import dev.berth.api.model.ReconcileReport.WorkloadOutcome;
 import dev.berth.api.model.WorkloadState;
 import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendStatus;
 import dev.berth.api.spi.Handle;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.store.StateStore;
 import dev.berth.engine.store.WorkloadRecord;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -42,10 +45,12 @@ public final class Reconciler {
     private final Function<String, Backend> backends;
     private final String ownerId;
     private final BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold;
+    private final EventBus events;
     private final Clock clock;
 
     public Reconciler(StateStore store, Function<String, Backend> backends, String ownerId,
-                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold, Clock clock) {
+                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold, EventBus events, Clock clock) {
+        this.events = events;
         this.store = store;
         this.backends = backends;
         this.ownerId = ownerId;
@@ -69,11 +74,17 @@ public final class Reconciler {
         } catch (BerthException e) {
             return Optional.of(unreachable(original, e));
         }
+        WorkloadOutcome outcome;
         try {
-            return Optional.of(reconcile(original, backend, inFlightGrace));
+            outcome = reconcile(original, backend, inFlightGrace);
         } catch (BerthException e) {
             return Optional.of(unreachable(original, e));
         }
+        if (outcome.changed()) {
+            String what = outcome.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-');
+            events.publish(name, EventType.RECONCILED, outcome.message() == null ? what : what + ": " + outcome.message());
+        }
+        return Optional.of(outcome);
     }
 
     private WorkloadOutcome reconcile(WorkloadRecord original, Backend backend, Duration inFlightGrace) {
@@ -100,6 +111,7 @@ public final class Reconciler {
         WorkloadRecord folded = fold.apply(record, status);
         if (!folded.equals(record)) {
             store.update(folded);
+            events.changed(record, folded);
         }
         Outcome outcome = switch (folded.state()) {
             case EXITED -> Outcome.EXITED;
@@ -127,6 +139,7 @@ public final class Reconciler {
         if (record.state() != WorkloadState.FAILED || record.message() == null || !record.message().startsWith("lost")) {
             failed = record.withState(WorkloadState.FAILED, LOST);
             store.update(failed);
+            events.changed(record, failed);
         }
         return outcome(failed, Outcome.LOST, adopted, !failed.equals(original), failed.message());
     }

@@ -13,6 +13,7 @@ import dev.berth.engine.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import dev.berth.engine.testing.FakeBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import dev.berth.engine.Engine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+import dev.berth.engine.testing.FakeBackend;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package dev.berth.engine.recovery;
+package dev.berth.engine.testing;
 
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
@@ -14,6 +14,7 @@ import dev.berth.api.model.NetworkInfo;
 import dev.berth.api.model.NetworkSpec;
 import dev.berth.api.model.Stats;
 import dev.berth.api.model.WorkloadState;
+import dev.berth.api.spec.RestartPolicy;
 import dev.berth.api.spec.Signal;
 import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendProvider;
@@ -29,35 +30,54 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
- * An in-memory runtime for the recovery logic: containers and networks with labels, which outlive
+ * An in-memory runtime for the engine's tests: containers and networks with labels, which outlive
  * the engines that use them (as a real runtime outlives Berth). Its provider can be switched
  * off (backend unavailable), its create can "crash" the engine before or after creating, and its
  * owner filter can be made sloppy (prefix match) to prove the engine checks owners itself.
+ *
+ * <p>{@link #waitExit} blocks until the next exit, which a test causes with {@link #exit}. With
+ * {@link Capabilities.Feature#RESTART_POLICY} in {@link #features} the fake restarts containers
+ * itself on exit, with Docker's rules (a stop is final, a kill is not), as Docker and Podman do.
+ * Container fields are guarded by the backend's monitor; read them through {@link #inspect}
+ * while an engine's watchers run.
  */
-final class FakeBackend implements Backend {
+public final class FakeBackend implements Backend {
     /** A process death, simulated: an Error that the engine's cleanup (which catches exceptions) lets through. */
-    static final class SimulatedCrash extends Error {
-        SimulatedCrash() {
+    public static final class SimulatedCrash extends Error {
+        public SimulatedCrash() {
             super("simulated crash");
         }
     }
 
-    enum Crash { NONE, BEFORE_CREATE, AFTER_CREATE }
+    public enum Crash { NONE, BEFORE_CREATE, AFTER_CREATE }
 
-    static final class Container {
-        final String id;
-        final Map<String, String> labels;
-        WorkloadState state = WorkloadState.CREATED;
-        ExitStatus exit;
+    public static final class Container {
+        public final String id;
+        public final Map<String, String> labels;
+        public WorkloadState state = WorkloadState.CREATED;
+        public ExitStatus exit;
+        /** Every start, by the engine or by the fake's own restart policy. */
+        public int starts;
+        /** Restarts the fake's own restart policy made. */
+        public int restartCount;
+        RestartPolicy policy = RestartPolicy.NO;
+        int exits;
+        ExitStatus lastExit;
+        Instant finishedAt;
+        boolean stoppedByUser;
 
         Container(String id, Map<String, String> labels) {
             this.id = id;
@@ -65,20 +85,26 @@ final class FakeBackend implements Backend {
         }
     }
 
-    final Map<String, Container> containers = new LinkedHashMap<>();
-    final Map<String, Map<String, String>> networks = new LinkedHashMap<>();
-    final List<String> removed = new ArrayList<>();
-    boolean available = true;
-    boolean sloppyOwnerFilter;
-    Crash crash = Crash.NONE;
+    /** 2024-05-01T12:00:00Z, plus one millisecond per earlier exit of the container. */
+    public static final Instant FIRST_FINISH = Instant.parse("2024-05-01T12:00:00Z");
+
+    public final Map<String, Container> containers = new LinkedHashMap<>();
+    public final Map<String, Map<String, String>> networks = new LinkedHashMap<>();
+    public final List<String> removed = new ArrayList<>();
+    public boolean available = true;
+    public boolean sloppyOwnerFilter;
+    public Crash crash = Crash.NONE;
+    public final Set<Capabilities.Feature> features = EnumSet.noneOf(Capabilities.Feature.class);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition exited = lock.newCondition();
     private final String name;
     private final AtomicInteger ids = new AtomicInteger();
 
-    FakeBackend(String name) {
+    public FakeBackend(String name) {
         this.name = name;
     }
 
-    BackendProvider provider() {
+    public BackendProvider provider() {
         return new BackendProvider() {
             @Override
             public String name() {
@@ -96,21 +122,39 @@ final class FakeBackend implements Backend {
     }
 
     /** A container as a crashed engine (or another owner) would have left it. */
-    Container put(String owner, String workload, long generation) {
-        var c = new Container("c" + ids.incrementAndGet(), new OwnerLabels(owner, workload, generation).asMap());
-        containers.put(c.id, c);
-        return c;
+    public Container put(String owner, String workload, long generation) {
+        return locked(() -> {
+            var c = new Container("c" + ids.incrementAndGet(), new OwnerLabels(owner, workload, generation).asMap());
+            containers.put(c.id, c);
+            return c;
+        });
     }
 
-    void putNetwork(String owner, String network) {
+    public void putNetwork(String owner, String network) {
         var labels = new LinkedHashMap<>(new OwnerLabels(owner, null, 0).asMap());
         labels.put(OwnerLabels.NETWORK, network);
         networks.put(network, labels);
     }
 
-    Container byWorkload(String workload) {
-        return containers.values().stream().filter(c -> workload.equals(c.labels.get(OwnerLabels.WORKLOAD))).findFirst()
-                .orElseThrow();
+    public Container byWorkload(String workload) {
+        return locked(() -> containers.values().stream().filter(c -> workload.equals(c.labels.get(OwnerLabels.WORKLOAD)))
+                .findFirst().orElseThrow());
+    }
+
+    private <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void locked(Runnable action) {
+        locked(() -> {
+            action.run();
+            return null;
+        });
     }
 
     @Override
@@ -120,7 +164,7 @@ final class FakeBackend implements Backend {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(Map.of(), Set.of());
+        return new Capabilities(Map.of(), locked(() -> Set.copyOf(features)));
     }
 
     @Override
@@ -171,7 +215,8 @@ final class FakeBackend implements Backend {
             throw new SimulatedCrash();
         }
         var c = new Container("c" + ids.incrementAndGet(), request.owner().asMap());
-        containers.put(c.id, c);
+        c.policy = request.spec().restart() == null ? RestartPolicy.NO : request.spec().restart();
+        locked(() -> containers.put(c.id, c));
         if (crash == Crash.AFTER_CREATE) {
             throw new SimulatedCrash();
         }
@@ -180,13 +225,13 @@ final class FakeBackend implements Backend {
 
     @Override
     public Optional<Handle> find(String ownerId, String workload) {
-        return containers.values().stream()
+        return locked(() -> containers.values().stream()
                 .filter(c -> ownerId.equals(c.labels.get(OwnerLabels.OWNER)) && workload.equals(c.labels.get(OwnerLabels.WORKLOAD)))
-                .findFirst().map(c -> new Handle(name, c.id));
+                .findFirst().map(c -> new Handle(name, c.id)));
     }
 
     private Container container(Handle handle) {
-        Container c = containers.get(handle.id());
+        Container c = locked(() -> containers.get(handle.id()));
         if (c == null) {
             throw BerthException.notFound("container " + handle.id());
         }
@@ -206,13 +251,27 @@ final class FakeBackend implements Backend {
     @Override
     public void start(Handle handle) {
         Container c = container(handle);
+        locked(() -> {
+            c.stoppedByUser = false;
+            run(c);
+        });
+    }
+
+    private static void run(Container c) {
         c.state = WorkloadState.RUNNING;
         c.exit = null;
+        c.starts++;
     }
 
     @Override
     public void stop(Handle handle, Duration grace) {
-        exit(handle, 0);
+        Container c = container(handle);
+        locked(() -> {
+            c.stoppedByUser = true;
+            if (c.state == WorkloadState.RUNNING) {
+                exit(handle, 0);
+            }
+        });
     }
 
     @Override
@@ -220,10 +279,30 @@ final class FakeBackend implements Backend {
         exit(handle, 128 + signal.number());
     }
 
-    void exit(Handle handle, int code) {
+    /** The container's main process ends with {@code code}; waiters wake up. */
+    public void exit(Handle handle, int code) {
         Container c = container(handle);
-        c.state = WorkloadState.EXITED;
-        c.exit = ExitStatus.ofCode(code);
+        locked(() -> {
+            c.state = WorkloadState.EXITED;
+            c.exit = ExitStatus.ofCode(code);
+            c.lastExit = c.exit;
+            c.finishedAt = FIRST_FINISH.plusMillis(c.exits);
+            c.exits++;
+            if (features.contains(Capabilities.Feature.RESTART_POLICY) && restartsItself(c)) {
+                c.restartCount++;
+                run(c);
+            }
+            exited.signalAll();
+        });
+    }
+
+    /** Docker's rules: a stop is final; on-failure counts its restarts against the limit. */
+    private static boolean restartsItself(Container c) {
+        return !c.stoppedByUser && switch (c.policy.policy()) {
+            case NO -> false;
+            case ALWAYS, UNLESS_STOPPED -> true;
+            case ON_FAILURE -> c.exit.code() != 0 && (c.policy.maxRetries() == 0 || c.restartCount < c.policy.maxRetries());
+        };
     }
 
     @Override
@@ -233,18 +312,22 @@ final class FakeBackend implements Backend {
 
     @Override
     public boolean remove(Handle handle) {
-        boolean was = containers.remove(handle.id()) != null;
-        if (was) {
-            removed.add("workload " + handle.id());
-        }
+        boolean was = locked(() -> {
+            boolean found = containers.remove(handle.id()) != null;
+            if (found) {
+                removed.add("workload " + handle.id());
+                exited.signalAll();
+            }
+            return found;
+        });
         return was;
     }
 
     @Override
     public BackendStatus inspect(Handle handle) {
         Container c = container(handle);
-        return new BackendStatus(c.state, c.exit, c.state == WorkloadState.RUNNING ? 4242 : null, null, Map.of(), List.of(),
-                null, c.exit == null ? null : Instant.parse("2024-05-01T12:00:00Z"), 0, c.labels);
+        return locked(() -> new BackendStatus(c.state, c.exit, c.state == WorkloadState.RUNNING ? 4242 : null, null, Map.of(),
+                List.of(), null, c.exit == null ? null : c.finishedAt, c.restartCount, c.labels));
     }
 
     @Override
@@ -275,14 +358,46 @@ final class FakeBackend implements Backend {
     @Override
     public ExitStatus waitExit(Handle handle, Duration timeout) {
         Container c = container(handle);
-        if (c.exit == null) {
-            throw new BerthException(ErrorCode.TIMEOUT, "the fake backend does not wait");
+        lock.lock();
+        try {
+            if (c.state != WorkloadState.RUNNING) {
+                return c.exit == null ? ExitStatus.ofCode(0) : c.exit;
+            }
+            int seen = c.exits;
+            long left = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
+            while (c.exits == seen) {
+                if (!containers.containsKey(c.id)) {
+                    throw BerthException.notFound("container " + c.id);
+                }
+                if (left <= 0) {
+                    throw new BerthException(ErrorCode.TIMEOUT, c.id + " still running after " + timeout);
+                }
+                if (timeout == null) {
+                    exited.await();
+                } else {
+                    left = exited.awaitNanos(left);
+                }
+            }
+            return c.lastExit;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting for " + c.id, e);
+        } finally {
+            lock.unlock();
         }
-        return c.exit;
     }
 
     @Override
     public List<OwnedResource> listOwned(String ownerId) {
+        lock.lock();
+        try {
+            return owned(ownerId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<OwnedResource> owned(String ownerId) {
         var out = new ArrayList<OwnedResource>();
         containers.values().stream().filter(c -> matches(c.labels, ownerId))
                 .forEach(c -> out.add(new OwnedResource(OwnedResource.Kind.WORKLOAD, c.id, c.labels.get(OwnerLabels.WORKLOAD), c.labels)));
