@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * Options of the top command. {@code --debug}, {@code --data-dir} and {@code --socket} are also
- * accepted after a subcommand; {@code --backend} is not, because run, image and network commands
+ * Options of the top command. {@code --debug}, {@code --host}, {@code --embedded}, {@code --data-dir}
+ * and {@code --engine-socket} are also accepted after a subcommand; {@code --backend} is not, because run, image and network commands
  * have their own {@code --backend} (the backend for that one operation). Image commands never
  * use this one: without their own {@code --backend} they act on Berth's image store.
  */
@@ -18,8 +18,17 @@ final class GlobalOptions {
             description = "Print stack traces with errors.")
     boolean debug;
 
+    @Option(names = {"-H", "--host"}, paramLabel = "ADDR", scope = ScopeType.INHERIT, defaultValue = "${env:BERTH_HOST}",
+            description = "The daemon to talk to: unix:///path or tcp://host:port with $BERTH_TOKEN "
+                    + "(default: $BERTH_HOST, else unix:///run/berth/berth.sock).")
+    String host;
+
+    @Option(names = "--embedded", scope = ScopeType.INHERIT, defaultValue = "${env:BERTH_EMBEDDED:-false}",
+            description = "Run the engine in this process instead of talking to a daemon (default: $BERTH_EMBEDDED).")
+    boolean embedded;
+
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
-            description = "Where Berth keeps its records (default: $BERTH_DATA_DIR or /var/lib/berth).")
+            description = "Where Berth keeps its records (--embedded and daemon; default: $BERTH_DATA_DIR or /var/lib/berth).")
     Path dataDir;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "${env:BERTH_BACKEND}",
@@ -27,7 +36,7 @@ final class GlobalOptions {
                 "Image commands ignore it: they use Berth's store unless given their own --backend."})
     String backend;
 
-    @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
-            description = "Engine socket of the chosen backend (of every backend when none is chosen).")
-    String socket;
+    @Option(names = "--engine-socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "Engine socket of the chosen backend (of every backend when none is chosen); --embedded and daemon.")
+    String engineSocket;
 }

@@ -60,4 +60,13 @@ final class JsonOutput {
             throw new IllegalStateException("cannot write JSON for " + value.getClass().getSimpleName(), e);
         }
     }
+
+    /** Compact, one line (for streams such as events). */
+    static String line(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON for " + value.getClass().getSimpleName(), e);
+        }
+    }
 }

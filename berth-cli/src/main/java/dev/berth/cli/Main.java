@@ -15,7 +15,7 @@ import picocli.CommandLine;
  * line on stderr (stack traces only with --debug).
  */
 public final class Main {
-    private static final List<String> VALUED_GLOBALS = List.of("--data-dir", "--backend", "--socket");
+    private static final List<String> VALUED_GLOBALS = List.of("--data-dir", "--backend", "--engine-socket", "--host", "-H");
 
     private Main() {
     }
@@ -47,7 +47,7 @@ public final class Main {
 
     /** Every command, in the order --help lists them. */
     static final List<String> COMMANDS = List.of("run", "apply", "ps", "inspect", "logs", "exec", "start", "stop",
-            "restart", "kill", "rm", "wait", "stats", "image", "network", "system", "info", "version", "help");
+            "restart", "kill", "rm", "wait", "stats", "events", "image", "network", "system", "info", "daemon", "version", "help");
 
     private static Object newCommand(String name, CliContext ctx) {
         return switch (name) {
@@ -83,6 +83,8 @@ public final class Main {
                     .addSubcommand("reap", new SystemCommands.Reap(ctx))
                     .addSubcommand("prune", new SystemCommands.Prune(ctx));
             case "info" -> new InfoCommand(ctx);
+            case "daemon" -> new DaemonCommand(ctx);
+            case "events" -> new EventsCommand(ctx);
             case "version" -> new VersionCommand(ctx);
             case "help" -> new HelpCommand(ctx);
             default -> throw new IllegalArgumentException("no command " + name);
@@ -131,7 +133,7 @@ public final class Main {
             String arg = args[i];
             if (VALUED_GLOBALS.contains(arg)) {
                 i++;
-            } else if (!arg.equals("--debug") && !isValuedGlobal(arg)) {
+            } else if (!arg.equals("--debug") && !arg.equals("--embedded") && !isValuedGlobal(arg)) {
                 return COMMANDS.contains(arg) && !arg.equals("help") ? arg : null;
             }
         }

@@ -42,7 +42,7 @@ class CliEndToEndTest {
 
     private Result berthWithInput(byte[] stdin, String... args) {
         // Global options go before the subcommand: after IMAGE everything belongs to the workload.
-        var all = new ArrayList<String>(List.of("--backend", backend, "--data-dir", dataDir.toString()));
+        var all = new ArrayList<String>(List.of("--embedded", "--backend", backend, "--data-dir", dataDir.toString()));
         all.addAll(List.of(args));
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
@@ -161,7 +161,7 @@ class CliEndToEndTest {
                 berth("run", "-d", "--name", taken, IMAGE, "true"),
                 berth("apply", "-f", badSpec.toString()),
                 berth("logs", "no-such-workload"),
-                berth("run", "--name", name("nosock"), "--socket", "/nonexistent/engine.sock", IMAGE, "true"));
+                berth("run", "--name", name("nosock"), "--engine-socket", "/nonexistent/engine.sock", IMAGE, "true"));
 
         for (Result r : failures) {
             assertThat(r.exitCode()).as("stderr: %s", r.err()).isEqualTo(125);

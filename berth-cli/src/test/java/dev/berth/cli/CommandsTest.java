@@ -264,9 +264,9 @@ class CommandsTest {
                     seen[0] = o;
                     return cli.client;
                 }, () -> false);
-        Main.execute(new String[] {"--backend", "podman", "--socket", "/tmp/s.sock", "ps", "--data-dir", "/tmp/d"}, ctx);
+        Main.execute(new String[] {"--backend", "podman", "--engine-socket", "/tmp/s.sock", "ps", "--data-dir", "/tmp/d"}, ctx);
         assertThat(seen[0].backend).isEqualTo("podman");
-        assertThat(seen[0].socket).isEqualTo("/tmp/s.sock");
+        assertThat(seen[0].engineSocket).isEqualTo("/tmp/s.sock");
         assertThat(seen[0].dataDir).hasToString("/tmp/d");
         assertThat(cli.client.closed).isTrue();
     }

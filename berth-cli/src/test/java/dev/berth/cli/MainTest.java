@@ -10,7 +10,7 @@ class MainTest {
     @Test
     void subcommandIsFoundAfterGlobalOptions() {
         assertThat(Main.subcommandOf(new String[] {"--backend", "podman", "--debug", "ps", "-a"})).isEqualTo("ps");
-        assertThat(Main.subcommandOf(new String[] {"--data-dir=/x", "--socket", "/s", "image", "ls"})).isEqualTo("image");
+        assertThat(Main.subcommandOf(new String[] {"--data-dir=/x", "--engine-socket", "/s", "image", "ls"})).isEqualTo("image");
         assertThat(Main.subcommandOf(new String[] {"--backend", "run", "ps"})).isEqualTo("ps");
     }
 

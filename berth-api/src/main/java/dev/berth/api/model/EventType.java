@@ -1,6 +1,6 @@
 package dev.berth.api.model;
 
-/** What happened to a workload. Written in lower case on the wire. */
+/** What happened to a workload. */
 public enum EventType {
     CREATED, STARTED, READY, EXITED, RESTARTED, STOPPED, REMOVED, FAILED, RECONCILED
 }

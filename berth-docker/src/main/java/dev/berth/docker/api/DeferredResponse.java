@@ -35,7 +35,7 @@ public final class DeferredResponse implements AutoCloseable {
                     response = http.respond(conn, req, conn.readHead(), true);
                 } catch (IOException e) {
                     conn.close();
-                    throw new DockerIOException(http.socket(), req.method() + " " + req.target() + " failed", e);
+                    throw new DockerIOException(http.toString(), req.method() + " " + req.target() + " failed", e);
                 }
             }
             return response;

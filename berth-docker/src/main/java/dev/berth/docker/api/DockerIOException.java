@@ -1,19 +1,19 @@
 package dev.berth.docker.api;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /** Talking to the socket failed (daemon gone, connection reset, ...). Names the socket so logs are actionable. */
 public final class DockerIOException extends DockerException {
-    private final Path socket;
+    private final String endpoint;
 
-    public DockerIOException(Path socket, String what, IOException cause) {
-        super(what + " on " + socket + ": " + describe(cause), cause);
-        this.socket = socket;
+    public DockerIOException(String endpoint, String what, IOException cause) {
+        super(what + " on " + endpoint + ": " + describe(cause), cause);
+        this.endpoint = endpoint;
     }
 
-    public Path socket() {
-        return socket;
+    /** The socket path or TCP address the failure happened on. */
+    public String endpoint() {
+        return endpoint;
     }
 
     private static String describe(IOException e) {

@@ -55,7 +55,7 @@ public final class ExecApi {
         try (ExecConnection c = start(execId, tty)) {
             c.frames().demuxTo(out, err);
         } catch (IOException e) {
-            throw new DockerIOException(t.http().socket(), "Reading exec output failed", e);
+            throw new DockerIOException(t.http().toString(), "Reading exec output failed", e);
         }
         ExecState state = inspect(execId);
         if (state.exitCode() == null) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
@@ -47,15 +48,19 @@ final class HttpConnection implements AutoCloseable {
         this.out = new ChannelOutput(channel, OUT_BUFFER);
     }
 
-    static HttpConnection open(UnixDomainSocketAddress address) throws IOException {
+    static HttpConnection open(SocketAddress address) throws IOException {
         // A unix socket whose listen backlog is full fails connect with EAGAIN instead of
         // queueing (virtual threads connect non-blocking). That is transient by definition, so
         // back off briefly a bounded number of times rather than failing a burst of requests.
         long backoffMillis = 1;
         for (int attempt = 1; ; attempt++) {
-            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            SocketChannel ch = address instanceof UnixDomainSocketAddress
+                    ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
             try {
                 ch.connect(address);
+                if (!(address instanceof UnixDomainSocketAddress)) {
+                    ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+                }
                 return new HttpConnection(ch);
             } catch (IOException e) {
                 ch.close();

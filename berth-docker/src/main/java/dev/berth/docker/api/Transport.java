@@ -70,7 +70,7 @@ final class Transport {
         try {
             return r.bytes();
         } catch (UncheckedIOException e) {
-            throw new DockerIOException(http.socket(), "Reading response failed", e.getCause());
+            throw new DockerIOException(http.toString(), "Reading response failed", e.getCause());
         }
     }
 
@@ -114,7 +114,7 @@ final class Transport {
                     if (closed.get()) {
                         return false; // the caller closed the stream to stop reading: that is its end
                     }
-                    throw e instanceof IOException io ? new DockerIOException(http.socket(), "Reading JSON stream failed", io)
+                    throw e instanceof IOException io ? new DockerIOException(http.toString(), "Reading JSON stream failed", io)
                             : (DockerIOException) e;
                 }
             }
@@ -127,7 +127,7 @@ final class Transport {
                 try {
                     return it.nextValue();
                 } catch (IOException e) {
-                    throw new DockerIOException(http.socket(), "Reading JSON stream failed", e);
+                    throw new DockerIOException(http.toString(), "Reading JSON stream failed", e);
                 }
             }
         };

@@ -2,6 +2,8 @@ package dev.berth.docker.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -9,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * HTTP/1.1 client for one unix socket with a keep-alive pool. Requests block the calling thread;
+ * HTTP/1.1 client for one unix socket (or, via {@link #tcp}, one TCP address) with a keep-alive pool. Requests block the calling thread;
  * that is cheap on virtual threads, and the pool lock is a {@link ReentrantLock} so it never pins
  * a carrier. Concurrent requests each get their own connection; at most {@code maxIdle} are kept.
  */
@@ -17,7 +19,7 @@ public final class UnixSocketHttp implements AutoCloseable {
     public static final int DEFAULT_MAX_IDLE = 8;
 
     private final Path socket;
-    private final UnixDomainSocketAddress address;
+    private final SocketAddress address;
     private final int maxIdle;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<HttpConnection> idle = new ArrayDeque<>();
@@ -29,9 +31,18 @@ public final class UnixSocketHttp implements AutoCloseable {
     }
 
     public UnixSocketHttp(Path socket, int maxIdle) {
+        this(socket, UnixDomainSocketAddress.of(socket), maxIdle);
+    }
+
+    private UnixSocketHttp(Path socket, SocketAddress address, int maxIdle) {
         this.socket = socket;
-        this.address = UnixDomainSocketAddress.of(socket);
+        this.address = address;
         this.maxIdle = maxIdle;
+    }
+
+    /** The same client over TCP (e.g. the Berth daemon's token-guarded listener); {@link #socket()} is null. */
+    public static UnixSocketHttp tcp(InetSocketAddress address, int maxIdle) {
+        return new UnixSocketHttp(null, address, maxIdle);
     }
 
     public Path socket() {
@@ -140,7 +151,12 @@ public final class UnixSocketHttp implements AutoCloseable {
      * raw connection when the daemon answers 101 or 200. Any other status is read as an API error.
      */
     public HijackedConnection upgrade(HttpRequest req) {
-        HttpRequest upgraded = req.withHeader("Connection", "Upgrade").withHeader("Upgrade", "tcp");
+        return upgrade(req, "tcp");
+    }
+
+    /** As {@link #upgrade(HttpRequest)} with another protocol in the {@code Upgrade} header (e.g. websocket). */
+    public HijackedConnection upgrade(HttpRequest req, String protocol) {
+        HttpRequest upgraded = req.withHeader("Connection", "Upgrade").withHeader("Upgrade", protocol);
         HttpConnection conn = acquire();
         HttpConnection.Head head;
         try {
@@ -169,7 +185,7 @@ public final class UnixSocketHttp implements AutoCloseable {
     }
 
     private DockerIOException failure(HttpRequest req, IOException e) {
-        return new DockerIOException(socket, req.method() + " " + req.target() + " failed", e);
+        return new DockerIOException(endpoint(), req.method() + " " + req.target() + " failed", e);
     }
 
     private HttpConnection acquire() {
@@ -178,7 +194,7 @@ public final class UnixSocketHttp implements AutoCloseable {
             lock.lock();
             try {
                 if (closed) {
-                    throw new IllegalStateException("Docker client for " + socket + " is closed");
+                    throw new IllegalStateException("HTTP client for " + endpoint() + " is closed");
                 }
                 c = idle.pollLast(); // most recently used: least likely to have been timed out
             } finally {
@@ -200,7 +216,7 @@ public final class UnixSocketHttp implements AutoCloseable {
             opened.increment();
             return c;
         } catch (IOException e) {
-            throw new DockerIOException(socket, "Cannot connect to the engine socket", e);
+            throw new DockerIOException(endpoint(), socket == null ? "Cannot connect" : "Cannot connect to the engine socket", e);
         }
     }
 
@@ -234,8 +250,12 @@ public final class UnixSocketHttp implements AutoCloseable {
         }
     }
 
+    public String endpoint() {
+        return socket != null ? socket.toString() : address.toString();
+    }
+
     @Override
     public String toString() {
-        return "UnixSocketHttp[" + socket + "]";
+        return endpoint();
     }
 }
