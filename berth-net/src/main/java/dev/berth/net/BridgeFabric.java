@@ -10,8 +10,8 @@ import dev.berth.net.link.Bridges;
 import dev.berth.net.link.HostNames;
 import dev.berth.net.link.Ip;
 import dev.berth.net.link.Sandboxes;
+import dev.berth.net.nft.Firewall;
 import dev.berth.net.nft.Nftables;
-import dev.berth.net.nft.RulesetRenderer;
 import dev.berth.net.ports.HostPorts;
 import dev.berth.net.state.EndpointRecord;
 import dev.berth.net.state.FabricState;
@@ -41,7 +41,7 @@ public final class BridgeFabric implements NetworkFabric {
     private final Ip ip;
     private final Bridges bridges;
     private final Sandboxes sandboxes;
-    private final Nftables nft;
+    private final Firewall firewall;
     private final ForwardAccept forward;
     private final AttachPlanner planner;
 
@@ -51,7 +51,7 @@ public final class BridgeFabric implements NetworkFabric {
         this.ip = new Ip(host);
         this.bridges = new Bridges(ip, host, names);
         this.sandboxes = new Sandboxes(ip, names);
-        this.nft = new Nftables(host);
+        this.firewall = new Firewall(new Nftables(host), names.table());
         this.forward = new ForwardAccept(host, names.alias());
         this.planner = new AttachPlanner(names, new HostPorts(host, RandomGenerator.getDefault()));
     }
@@ -84,11 +84,11 @@ public final class BridgeFabric implements NetworkFabric {
             } else {
                 network = reconcile(network, internal, ownerId);
             }
-            current = current.withNetwork(network);
+            current = firewall.intend(current.withNetwork(network), current.withNetwork(network));
             file.write(current);
             bridges.ensure(network);
             forward.ensure(List.of(network.bridge()));
-            nft.apply(render(current));
+            file.write(firewall.sync(current));
             return network;
         });
     }
@@ -107,7 +107,8 @@ public final class BridgeFabric implements NetworkFabric {
                         + " workload(s): " + String.join(", ", users));
             }
             FabricState without = current.withoutNetwork(name);
-            nft.apply(render(without));
+            file.write(firewall.intend(current, without));
+            without = firewall.sync(without);
             forward.remove(network.bridge());
             bridges.remove(network.bridge());
             file.write(without);
@@ -154,10 +155,10 @@ public final class BridgeFabric implements NetworkFabric {
                 networks.add(network);
             }
             WorkloadRecord record = planner.plan(current, request, networks);
-            current = current.withWorkload(record);
+            current = firewall.intend(current.withWorkload(record), current.withWorkload(record));
             file.write(current);
             try {
-                build(current, record, networks);
+                current = build(current, record, networks);
             } catch (RuntimeException e) {
                 undo(file, current, record, e);
                 throw e;
@@ -186,7 +187,11 @@ public final class BridgeFabric implements NetworkFabric {
                 return null;
             }
             FabricState without = current.withoutWorkload(workloadId);
-            nft.apply(render(without));
+            FabricState recorded = firewall.intend(current, without);
+            if (recorded != current) {
+                file.write(recorded);
+            }
+            without = firewall.sync(without);
             sandboxes.teardown(record.netns(), hostVeths(record));
             file.write(without);
             return null;
@@ -256,7 +261,8 @@ public final class BridgeFabric implements NetworkFabric {
         return new BridgeNetwork(network.name(), network.bridge(), network.subnet(), network.gateway(), internal, owner);
     }
 
-    private void build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks) {
+    /** Bridges (after a reboot), iptables coexistence, firewall, then the netns; returns the synced state. */
+    private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks) {
         var byName = new java.util.HashMap<String, BridgeNetwork>();
         for (BridgeNetwork network : networks) {
             byName.put(network.name(), network);
@@ -265,24 +271,19 @@ public final class BridgeFabric implements NetworkFabric {
             }
         }
         forward.ensure(networks.stream().map(BridgeNetwork::bridge).toList());
-        nft.apply(render(current));
+        FabricState synced = firewall.sync(current);
         sandboxes.build(record, byName);
+        return synced;
     }
 
     /** After a failed attach: remove what was built, so the caller sees the failure and nothing else. */
     private void undo(StateFile file, FabricState current, WorkloadRecord record, RuntimeException failure) {
         try {
-            FabricState without = current.withoutWorkload(record.workloadId());
             sandboxes.teardown(record.netns(), hostVeths(record));
-            nft.apply(render(without));
-            file.write(without);
+            file.write(firewall.sync(current.withoutWorkload(record.workloadId())));
         } catch (RuntimeException cleanup) {
             failure.addSuppressed(cleanup);
         }
-    }
-
-    private String render(FabricState current) {
-        return RulesetRenderer.render(names.table(), current.networks().values(), current.workloads().values());
     }
 
     private static List<String> hostVeths(WorkloadRecord record) {

@@ -24,9 +24,7 @@ public final class Nftables {
         }
     }
 
-    /** The table's text as {@code nft list table} prints it, or empty when it does not exist. */
-    public String list(String table) {
-        Result result = host.run(List.of("nft", "list", "table", "inet", table));
-        return result.ok() ? result.stdout() : "";
+    public boolean exists(String table) {
+        return host.run(List.of("nft", "list", "table", "inet", table)).ok();
     }
 }
