@@ -95,10 +95,10 @@ public final class UnixSocketHttp implements AutoCloseable {
         try {
             conn.writeRequest(req);
         } catch (IOException writeFailure) {
-            if (!(req.body() instanceof HttpRequest.Streamed)) {
+            if (req.body() == null) {
                 throw writeFailure;
             }
-            // The daemon may have rejected an upload early (404, 400) and stopped reading it;
+            // The server may have rejected a body early (404, 413) and stopped reading it;
             // its answer is more useful than our broken pipe.
             try {
                 HttpConnection.Head early = conn.readHead();

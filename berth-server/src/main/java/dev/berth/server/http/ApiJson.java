@@ -10,7 +10,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 /**
  * The wire format of the REST API, shared by the daemon and its client: records as JSON objects,
  * times as RFC 3339 strings, enums by name. Request bodies are read strictly (unknown fields,
- * trailing tokens, nulls for primitives, floats for integers and repeated keys are 400s);
+ * trailing tokens, floats for integers and repeated keys are 400s; an absent boolean is false);
  * responses are read leniently so an older client keeps working against a newer daemon.
  */
 public final class ApiJson {
@@ -20,7 +20,6 @@ public final class ApiJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectReader STRICT = MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);

@@ -85,13 +85,14 @@ public final class ApiServer implements AutoCloseable {
             new ExecSocket(client).register(routes);
             routes.get("/v1/openapi.json", ApiServer::openApi);
             routes.exception(BerthException.class, (e, ctx) -> fail(ctx, e));
-            routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e)));
+            routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, fromJavalin(e, ctx)));
             routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
                 fail(ctx, new BerthException(ErrorCode.INTERNAL, "internal error: " + e));
             });
             routes.error(404, ctx -> {
-                if (ctx.result() == null) {
+                String result = ctx.result();
+                if (result == null || !result.startsWith("{")) {
                     fail(ctx, new BerthException(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path()));
                 }
             });
@@ -143,13 +144,13 @@ public final class ApiServer implements AutoCloseable {
         ctx.status(status).json(new ApiError(code, e.getMessage(), e.field()));
     }
 
-    private static BerthException fromJavalin(HttpResponseException e) {
-        ErrorCode code = switch (e.getStatus()) {
-            case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
-            case 404 -> ErrorCode.NOT_FOUND;
-            default -> e.getStatus() < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL;
+    private static BerthException fromJavalin(HttpResponseException e, Context ctx) {
+        return switch (e.getStatus()) {
+            case 413 -> new BerthException(ErrorCode.PAYLOAD_TOO_LARGE, e.getMessage());
+            case 404 -> new BerthException(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path());
+            case 405 -> new BerthException(ErrorCode.INVALID_ARGUMENT, "method " + ctx.method() + " not allowed on " + ctx.path());
+            default -> new BerthException(e.getStatus() < 500 ? ErrorCode.INVALID_ARGUMENT : ErrorCode.INTERNAL, e.getMessage());
         };
-        return new BerthException(code, e.getMessage());
     }
 
     private static void openApi(Context ctx) {

@@ -50,9 +50,10 @@ final class Requests {
         try {
             return ApiJson.strict().forType(type).readValue(text);
         } catch (UnrecognizedPropertyException e) {
-            throw new BerthException(ErrorCode.INVALID_ARGUMENT, "unknown field '" + path(e) + "'; allowed: "
+            String field = e.getPropertyName();
+            throw new BerthException(ErrorCode.INVALID_ARGUMENT, "unknown field '" + field + "'; allowed: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")),
-                    path(e), null);
+                    field, null);
         } catch (InvalidFormatException e) {
             throw new BerthException(ErrorCode.INVALID_ARGUMENT, path(e) + ": invalid value '" + e.getValue() + "'; expected "
                     + e.getTargetType().getSimpleName(), path(e), null);
