@@ -136,7 +136,8 @@ public final class BridgeFabric implements NetworkFabric {
         return state.locked(file -> {
             FabricState current = file.read();
             WorkloadRecord existing = current.workloads().get(request.workloadId());
-            if (existing != null && existing.ready() && existing.networks().equals(wanted)) {
+            if (existing != null && existing.ready() && existing.networks().equals(wanted)
+                    && ip.namespaces().contains(existing.netns())) {
                 return existing.attachment();
             }
             if (existing != null) {

@@ -86,6 +86,42 @@ class BridgeFabricLifecycleTest extends FabricFixture {
     }
 
     @Test
+    void attachRebuildsWhatAHostRebootTookAway() {
+        BridgeNetwork network = fabric.ensureNetwork(net("reboot"), false, "owner");
+        Attachment before = attach("survivor", List.of(net("reboot")));
+        TestHost.ok("ip", "link", "del", hostVethOf(before));
+        TestHost.ok("ip", "netns", "del", netns(before));
+        TestHost.ok("ip", "link", "del", network.bridge());
+
+        Attachment after = attach("survivor", List.of(net("reboot")));
+        Attachment peer = attach("peer", List.of(net("reboot")));
+        listeners.httpd(netns(after), 80, "back");
+
+        assertThat(after).isEqualTo(before);
+        assertThat(TestHost.fetch(netns(peer), "http://" + after.primaryIp() + "/index.html")).isEqualTo("back");
+    }
+
+    @Test
+    void concurrentAttachesGetDistinctAddressesAndPorts() throws Exception {
+        fabric.ensureNetwork(net("busy"), false, "owner");
+        var tasks = new ArrayList<java.util.concurrent.Future<Attachment>>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++) {
+                String name = "w" + i;
+                tasks.add(pool.submit(() -> attach(name, List.of(net("busy")), new PortMapping(null, 0, 80, "tcp"))));
+            }
+        }
+        var attachments = new ArrayList<Attachment>();
+        for (var task : tasks) {
+            attachments.add(task.get());
+        }
+
+        assertThat(attachments).extracting(Attachment::primaryIp).doesNotHaveDuplicates();
+        assertThat(attachments).extracting(a -> a.ports().getFirst().hostPort()).doesNotHaveDuplicates();
+        assertThat(fabric.peers(net("busy"))).hasSize(8);
+    }
+
+    @Test
     void peersListNameAliasesAndAddressOfEveryAttachedWorkload() {
         fabric.ensureNetwork(net("p"), false, "owner");
         Attachment one = attach("one", List.of(net("p")));
@@ -179,6 +215,10 @@ class BridgeFabricLifecycleTest extends FabricFixture {
         fabric.removeNetwork(net("fw"));
         assertThat(rules.bridges()).isEmpty();
         assertThat(TestHost.ok("iptables", "-S", "FORWARD")).isEqualTo(forward);
+    }
+
+    private String hostVethOf(Attachment attachment) {
+        return fabric.names().hostVeth(attachment.workloadId(), attachment.endpoints().getFirst().network());
     }
 
     private String nftTable() {
