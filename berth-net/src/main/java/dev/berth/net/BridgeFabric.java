@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -264,7 +265,7 @@ public final class BridgeFabric implements NetworkFabric {
 
     /** Bridges (after a reboot), iptables coexistence, firewall, then the netns; returns the synced state. */
     private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks) {
-        var byName = new java.util.HashMap<String, BridgeNetwork>();
+        var byName = new HashMap<String, BridgeNetwork>();
         for (BridgeNetwork network : networks) {
             byName.put(network.name(), network);
             if (!ip.linkExists(network.bridge())) {
