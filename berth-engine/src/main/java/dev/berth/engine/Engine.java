@@ -51,6 +51,7 @@ import dev.berth.engine.store.FileStateStore;
 import dev.berth.engine.store.OwnerId;
 import dev.berth.engine.store.StateStore;
 import dev.berth.engine.store.WorkloadRecord;
+import dev.berth.engine.supervision.Supervisor;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class Engine implements BerthClient {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
     /** How readiness verdicts' messages start; merge keeps such a FAILED while the workload runs. */
-    private static final String READINESS = "readiness: ";
+    private static final String READINESS = ReadinessWaiter.FAILURE_PREFIX;
     /**
      * How long a record without a handle may be a create still running in another process (an
      * image pull, say) before reconcile treats it as a create that never happened.
@@ -90,6 +91,7 @@ public final class Engine implements BerthClient {
     private final Networks networks;
     private final StoreImages storeImages;
     private final EventBus events;
+    private final Supervisor supervisor;
 
     Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
@@ -99,6 +101,7 @@ public final class Engine implements BerthClient {
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
+        this.supervisor = new Supervisor(store, backends::get, locks::with, events, Engine::merge);
         this.storeImages = new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp"));
     }
 
@@ -137,8 +140,7 @@ public final class Engine implements BerthClient {
         spec.networks().forEach(networks::require);
         try (StagedFiles files = StagedFiles.stage(spec.files(), config.dataDir().resolve("tmp"))) {
             long generation = store.nextGeneration();
-            var record = new WorkloadRecord(spec.name(), spec, backend.name(), null, generation, WorkloadState.CREATED,
-                    null, Instant.now(), null, null, 0, "creating");
+            var record = WorkloadRecord.created(spec.name(), spec, backend.name(), generation, Instant.now(), "creating");
             // Locked from the insert on, so that an in-process reconcile never sees the record half-made.
             return locks.with(spec.name(), () -> {
                 if (!store.insert(record)) {
@@ -247,9 +249,12 @@ public final class Engine implements BerthClient {
                 events.publish(name, EventType.FAILED, reason);
                 throw e;
             }
-            WorkloadRecord started = record.withHandle(handle.id()).started(Instant.now());
+            // A user's start is a fresh run: the restart budget and an earlier stop no longer apply.
+            WorkloadRecord started = record.withHandle(handle.id()).started(Instant.now()).withRestartCount(0)
+                    .withStoppedByUser(false);
             store.update(started);
             events.publish(name, EventType.STARTED, null);
+            supervisor.watch(name);
             return started;
         });
     }
@@ -310,9 +315,14 @@ public final class Engine implements BerthClient {
             WorkloadRecord record = record(name);
             Backend backend = backends.get(record.backend());
             Handle handle = handle(record, backend);
+            // Recorded first: no restart policy, now or after a restart of Berth, undoes a user's stop.
+            WorkloadRecord stopping = record.withStoppedByUser(true);
             if (record.state().isActive()) {
-                store.update(record.withState(WorkloadState.STOPPING, null));
+                stopping = stopping.withState(WorkloadState.STOPPING, null);
+            } else if (record.state() == WorkloadState.EXITED) {
+                stopping = stopping.withState(WorkloadState.EXITED, null); // no "restarting in ..." any more
             }
+            store.update(stopping);
             backend.stop(handle, grace == null ? DEFAULT_GRACE : grace);
             WorkloadStatus stopped = status(record(name));
             events.publish(name, EventType.STOPPED, null);
@@ -326,9 +336,11 @@ public final class Engine implements BerthClient {
             WorkloadRecord record = record(name);
             Backend backend = backends.get(record.backend());
             backend.restart(handle(record, backend), grace == null ? DEFAULT_GRACE : grace);
-            WorkloadRecord restarted = record.started(Instant.now()).withRestartCount(record.restartCount() + 1);
+            WorkloadRecord restarted = record.started(Instant.now()).withRestartCount(record.restartCount() + 1)
+                    .withStoppedByUser(false);
             store.update(restarted);
             events.publish(name, EventType.RESTARTED, "restart " + restarted.restartCount() + " by the user");
+            supervisor.watch(name);
             return recorded(restarted);
         });
     }
@@ -343,7 +355,7 @@ public final class Engine implements BerthClient {
 
     @Override
     public boolean remove(String name, boolean force) {
-        return locks.with(name, () -> {
+        boolean removed = locks.with(name, () -> {
             var found = store.get(name);
             if (found.isEmpty()) {
                 return false;
@@ -363,6 +375,8 @@ public final class Engine implements BerthClient {
             events.publish(name, EventType.REMOVED, null);
             return true;
         });
+        supervisor.release(name);
+        return removed;
     }
 
     @Override
@@ -410,6 +424,9 @@ public final class Engine implements BerthClient {
     @Override
     public ExitStatus waitExit(String name, Duration timeout) {
         ExitStatus exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
+        if (supervisor.watches(name)) {
+            return exit; // the watcher records it, with its restart decision
+        }
         locks.with(name, () -> {
             store.get(name).filter(r -> r.state() != WorkloadState.EXITED || !exit.equals(r.exit()))
                     .ifPresent(r -> {
@@ -569,8 +586,28 @@ public final class Engine implements BerthClient {
         return AvailableBackends.open(backends, config.detectionOrder());
     }
 
+    /**
+     * Makes this engine watch its workloads, for a long-lived engine (the daemon); the CLI's
+     * embedded engine does not call it. Each workload that may be running gets a virtual thread
+     * blocked in the backend's wait: its exit is recorded (state, code, finish time) and published
+     * as it happens, and the spec's restart policy is applied where the backend does not apply it
+     * itself (Docker and Podman do). Workloads started later are watched from their start.
+     * Workloads that exited while no engine watched are restarted per their policy now, unless
+     * the user stopped them. Idempotent; the watchers end when their workload is removed or
+     * stops for good, and at {@link #close}.
+     */
+    public void superviseWorkloads() {
+        supervisor.superviseAll();
+    }
+
+    /** The workloads watched right now (see {@link #superviseWorkloads}). */
+    public java.util.Set<String> supervisedWorkloads() {
+        return supervisor.watched();
+    }
+
     @Override
     public void close() {
+        supervisor.close();
         events.close();
         storeImages.close();
         backends.close();
@@ -635,9 +672,14 @@ public final class Engine implements BerthClient {
     /**
      * Stores what a read learnt from the backend and publishes what it revealed (an exit, a loss),
      * unless the record changed since it was read or a lifecycle call on the workload is in
-     * flight: that call records its own outcome, and a read must not wait for it.
+     * flight: that call records its own outcome, and a read must not wait for it. A watched
+     * workload's exits are the watcher's to record (with its restart decision in the same write),
+     * so a plain read only shows them; a lifecycle call (holding the name lock) still records.
      */
     private WorkloadRecord persist(WorkloadRecord seen, WorkloadRecord folded) {
+        if (!locks.heldByCurrentThread(seen.name()) && supervisor.watches(seen.name())) {
+            return folded;
+        }
         return locks.tryWith(seen.name(), () -> {
             if (store.get(seen.name()).filter(seen::equals).isPresent()) {
                 store.update(folded);
@@ -654,8 +696,10 @@ public final class Engine implements BerthClient {
                     && java.util.Objects.equals(bs.finishedAt(), r.finishedAt())
                     ? r : r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt());
             // READY and a readiness failure are verdicts on this run that the backend cannot know about.
-            case RUNNING, READY -> r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY || readinessFailed(r)
-                    ? r : r.started(bs.startedAt() == null ? Instant.now() : bs.startedAt()).withRestartCount(r.restartCount());
+            // A backend that applies restart policies counts its own restarts.
+            case RUNNING, READY -> (r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY || readinessFailed(r)
+                    ? r : r.started(bs.startedAt() == null ? Instant.now() : bs.startedAt()))
+                    .withRestartCount(Math.max(r.restartCount(), bs.restartCount()));
             case CREATED -> r.state() == WorkloadState.CREATED && r.message() == null ? r : r.withState(WorkloadState.CREATED, null);
             default -> r.state() == bs.state() ? r : r.withState(bs.state(), r.message());
         };

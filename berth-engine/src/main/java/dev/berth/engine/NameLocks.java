@@ -22,6 +22,12 @@ final class NameLocks {
         }
     }
 
+    /** Whether the calling thread holds the name's lock (is inside a lifecycle change of it). */
+    boolean heldByCurrentThread(String name) {
+        ReentrantLock lock = locks.get(name);
+        return lock != null && lock.isHeldByCurrentThread();
+    }
+
     /** Runs {@code action} under the name's lock when it is free; empty when another change holds it. */
     <T> Optional<T> tryWith(String name, Supplier<T> action) {
         ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());

@@ -14,6 +14,12 @@ import java.util.function.Supplier;
  * at once instead of after the timeout.
  */
 public final class ReadinessWaiter {
+    /**
+     * How the message of a readiness verdict starts. A workload FAILED with such a message is
+     * still running (a timed-out probe leaves it up for its logs).
+     */
+    public static final String FAILURE_PREFIX = "readiness: ";
+
     /** One attempt: returns when ready, throws the reason when not yet. */
     @FunctionalInterface
     public interface Check {

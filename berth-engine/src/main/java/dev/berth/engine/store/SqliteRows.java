@@ -18,16 +18,20 @@ import java.time.format.DateTimeFormatterBuilder;
  */
 final class SqliteRows {
     static final String WORKLOAD_COLUMNS = "name, generation, backend, handle, state, exit_code, exit_signal,"
-            + " oom_killed, created_at, started_at, finished_at, restart_count, message, spec_json";
+            + " oom_killed, created_at, started_at, finished_at, restart_count, message, spec_json, stopped_by_user";
     static final String INSERT_WORKLOAD = "INSERT INTO workloads (" + WORKLOAD_COLUMNS + ")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING";
+    /** The insert as schema step 1 knew it, for the file-store import of step 2. */
+    static final String INSERT_WORKLOAD_V1 = "INSERT INTO workloads (" + WORKLOAD_COLUMNS.replace(", stopped_by_user", "") + ")"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING";
     static final String UPSERT_WORKLOAD = "INSERT INTO workloads (" + WORKLOAD_COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
             + " generation = excluded.generation, backend = excluded.backend, handle = excluded.handle,"
             + " state = excluded.state, exit_code = excluded.exit_code, exit_signal = excluded.exit_signal,"
             + " oom_killed = excluded.oom_killed, created_at = excluded.created_at,"
             + " started_at = excluded.started_at, finished_at = excluded.finished_at,"
-            + " restart_count = excluded.restart_count, message = excluded.message, spec_json = excluded.spec_json";
+            + " restart_count = excluded.restart_count, message = excluded.message, spec_json = excluded.spec_json,"
+            + " stopped_by_user = excluded.stopped_by_user";
     static final String NETWORK_COLUMNS = "name, backend, internal, subnet, created_at";
     static final String INSERT_NETWORK = "INSERT INTO networks (" + NETWORK_COLUMNS + ")"
             + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING";
@@ -39,6 +43,12 @@ final class SqliteRows {
     }
 
     static void bindWorkload(PreparedStatement sql, WorkloadRecord r, String specJson) throws SQLException {
+        bindWorkloadV1(sql, r, specJson);
+        sql.setInt(15, r.stoppedByUser() ? 1 : 0);
+    }
+
+    /** The columns of schema step 1, parameters 1 to 14. */
+    static void bindWorkloadV1(PreparedStatement sql, WorkloadRecord r, String specJson) throws SQLException {
         ExitStatus exit = r.exit();
         sql.setString(1, r.name());
         sql.setLong(2, r.generation());
@@ -61,7 +71,7 @@ final class SqliteRows {
         ExitStatus exit = rs.wasNull() ? null : new ExitStatus(code, rs.getString(7), rs.getInt(8) != 0);
         return new WorkloadRecord(rs.getString(1), specReader.readValue(rs.getString(14)), rs.getString(3),
                 rs.getString(4), rs.getLong(2), WorkloadState.valueOf(rs.getString(5)), exit, instant(rs.getString(9)),
-                instant(rs.getString(10)), instant(rs.getString(11)), rs.getInt(12), rs.getString(13));
+                instant(rs.getString(10)), instant(rs.getString(11)), rs.getInt(12), rs.getString(13), rs.getInt(15) != 0);
     }
 
     static void bindNetwork(PreparedStatement sql, NetworkRecord n) throws SQLException {

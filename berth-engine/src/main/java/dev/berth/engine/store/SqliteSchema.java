@@ -25,7 +25,7 @@ final class SqliteSchema {
     }
 
     static List<Migration> migrations(Path dataDir) {
-        return List.of(SqliteSchema::createTables, db -> importFileStore(db, dataDir));
+        return List.of(SqliteSchema::createTables, db -> importFileStore(db, dataDir), db -> addStoppedByUser(db, dataDir));
     }
 
     /**
@@ -110,6 +110,26 @@ final class SqliteSchema {
         }
     }
 
+    /** The user's stop, which restart policies must not undo (false for records from before it existed). */
+    private static void addStoppedByUser(Connection db, Path dataDir) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            sql.execute("ALTER TABLE workloads ADD COLUMN stopped_by_user INTEGER NOT NULL DEFAULT 0");
+        }
+        if (!Files.isDirectory(dataDir.resolve("workloads"))) {
+            return;
+        }
+        // File records imported by step 2 (which predates the column) keep their user's stop.
+        try (var mark = db.prepareStatement("UPDATE workloads SET stopped_by_user = 1 WHERE name = ? AND generation = ?")) {
+            for (WorkloadRecord r : new FileStateStore(dataDir).list()) {
+                if (r.stoppedByUser()) {
+                    mark.setString(1, r.name());
+                    mark.setLong(2, r.generation());
+                    mark.executeUpdate();
+                }
+            }
+        }
+    }
+
     /** Carries over the records a {@link FileStateStore} left in the same data dir, if any. */
     private static void importFileStore(Connection db, Path dataDir) throws SQLException {
         if (!Files.isDirectory(dataDir.resolve("workloads")) && !Files.isDirectory(dataDir.resolve("networks"))) {
@@ -117,9 +137,9 @@ final class SqliteSchema {
         }
         var files = new FileStateStore(dataDir);
         var json = Json.mapper();
-        try (var insert = db.prepareStatement(SqliteRows.INSERT_WORKLOAD)) {
+        try (var insert = db.prepareStatement(SqliteRows.INSERT_WORKLOAD_V1)) {
             for (WorkloadRecord r : files.list()) {
-                SqliteRows.bindWorkload(insert, r, json.writeValueAsString(r.spec()));
+                SqliteRows.bindWorkloadV1(insert, r, json.writeValueAsString(r.spec()));
                 insert.executeUpdate();
             }
         } catch (JsonProcessingException e) {

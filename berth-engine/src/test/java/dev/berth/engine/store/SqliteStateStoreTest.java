@@ -50,7 +50,7 @@ class SqliteStateStoreTest extends StateStoreContract {
     @Test
     void recordSurvivesClosingAndReopening() {
         var r = new WorkloadRecord("web-1", fullSpec(), "docker", "3f4e5d", 7, WorkloadState.RUNNING, null, T0,
-                T0.plusMillis(1500), null, 1, null);
+                T0.plusMillis(1500), null, 1, null, false);
         try (var store = new SqliteStateStore(dataDir)) {
             store.insert(r);
             store.appendEvent(T0, "web-1", "started", null);
@@ -126,6 +126,34 @@ class SqliteStateStoreTest extends StateStoreContract {
 
         store.delete("web");
         assertThat(open().get("web")).isEmpty();
+    }
+
+    @Test
+    void aUsersStopSurvivesTheFileStoreImport() {
+        var files = new FileStateStore(dataDir);
+        var stopped = record("web", T0).withState(WorkloadState.EXITED, null).withStoppedByUser(true);
+        files.insert(stopped);
+
+        assertThat(open().get("web")).contains(stopped);
+    }
+
+    @Test
+    void aDatabaseOfTheFirstSchemaKeepsItsRecordsAndLearnsTheUsersStop() {
+        Path file = dataDir.resolve(SqliteStateStore.FILE_NAME);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+            SqliteSchema.migrate(db, SqliteSchema.migrations(dataDir).subList(0, 2), file);
+            try (var insert = db.prepareStatement(SqliteRows.INSERT_WORKLOAD_V1)) {
+                SqliteRows.bindWorkloadV1(insert, record("web", T0), "{\"name\":\"web\",\"image\":\"busybox\"}");
+                insert.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+
+        var store = open();
+        assertThat(store.get("web")).hasValueSatisfying(r -> assertThat(r.stoppedByUser()).isFalse());
+        store.update(store.get("web").orElseThrow().withStoppedByUser(true));
+        assertThat(open().get("web")).hasValueSatisfying(r -> assertThat(r.stoppedByUser()).isTrue());
     }
 
     @Test

@@ -15,7 +15,7 @@ public final class SqliteWriterProcess {
     static WorkloadRecord recordFor(int i) {
         return new WorkloadRecord("w" + i, StateStoreContract.fullSpec(), "docker", "handle-" + i, i, WorkloadState.EXITED,
                 ExitStatus.ofCode(137, true), StateStoreContract.T0.plusMillis(i), StateStoreContract.T0.plusSeconds(i),
-                null, i % 5, "message " + i);
+                null, i % 5, "message " + i, i % 2 == 0);
     }
 
     public static void main(String[] args) {

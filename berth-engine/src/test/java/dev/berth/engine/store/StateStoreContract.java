@@ -57,7 +57,7 @@ abstract class StateStoreContract {
 
     static WorkloadRecord record(String name, Instant createdAt) {
         return new WorkloadRecord(name, WorkloadSpec.builder(name, "busybox").build(), "docker", null, 1,
-                WorkloadState.CREATED, null, createdAt, null, null, 0, "creating");
+                WorkloadState.CREATED, null, createdAt, null, null, 0, "creating", false);
     }
 
     static WorkloadSpec fullSpec() {
@@ -203,7 +203,7 @@ abstract class StateStoreContract {
     void recordsRoundTripWithAFullSpecExitStatusAndInstants() {
         var store = open();
         var record = new WorkloadRecord("web-1", fullSpec(), "docker", "3f4e5d", 7, WorkloadState.EXITED,
-                ExitStatus.ofCode(137, true), T0, T0.plusMillis(1500), T0.plusSeconds(3600), 2, "killed");
+                ExitStatus.ofCode(137, true), T0, T0.plusMillis(1500), T0.plusSeconds(3600), 2, "killed", true);
 
         store.insert(record);
 

@@ -75,6 +75,7 @@ public final class FakeBackend implements Backend {
         public int restartCount;
         RestartPolicy policy = RestartPolicy.NO;
         int exits;
+        int waiters;
         ExitStatus lastExit;
         Instant finishedAt;
         boolean stoppedByUser;
@@ -365,23 +366,46 @@ public final class FakeBackend implements Backend {
             }
             int seen = c.exits;
             long left = timeout == null ? Long.MAX_VALUE : timeout.toNanos();
-            while (c.exits == seen) {
-                if (!containers.containsKey(c.id)) {
-                    throw BerthException.notFound("container " + c.id);
-                }
-                if (left <= 0) {
-                    throw new BerthException(ErrorCode.TIMEOUT, c.id + " still running after " + timeout);
-                }
-                if (timeout == null) {
-                    exited.await();
-                } else {
-                    left = exited.awaitNanos(left);
-                }
+            c.waiters++;
+            exited.signalAll();
+            try {
+                return awaitExit(c, seen, timeout, left);
+            } finally {
+                c.waiters--;
             }
-            return c.lastExit;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting for " + c.id, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Called holding the lock. */
+    private ExitStatus awaitExit(Container c, int seen, Duration timeout, long left) throws InterruptedException {
+        while (c.exits == seen) {
+            if (!containers.containsKey(c.id)) {
+                throw BerthException.notFound("container " + c.id);
+            }
+            if (left <= 0) {
+                throw new BerthException(ErrorCode.TIMEOUT, c.id + " still running after " + timeout);
+            }
+            if (timeout == null) {
+                exited.await();
+            } else {
+                left = exited.awaitNanos(left);
+            }
+        }
+        return c.lastExit;
+    }
+
+    /** Blocks until someone waits for the container's exit (an engine's watcher, say). */
+    public void awaitWaiter(String id) throws InterruptedException {
+        lock.lock();
+        try {
+            while (containers.containsKey(id) && containers.get(id).waiters == 0) {
+                exited.await();
+            }
         } finally {
             lock.unlock();
         }
