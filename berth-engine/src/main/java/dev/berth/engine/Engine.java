@@ -47,7 +47,7 @@ import dev.berth.engine.recovery.ForeignOwners;
 import dev.berth.engine.recovery.LabelLookup;
 import dev.berth.engine.recovery.Reaper;
 import dev.berth.engine.recovery.Reconciler;
-import dev.berth.engine.store.FileStateStore;
+import dev.berth.engine.store.SqliteStateStore;
 import dev.berth.engine.store.OwnerId;
 import dev.berth.engine.store.StateStore;
 import dev.berth.engine.store.WorkloadRecord;
@@ -96,7 +96,7 @@ public final class Engine implements BerthClient {
     Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
         this.ownerId = OwnerId.loadOrCreate(config.dataDir());
-        this.store = new FileStateStore(config.dataDir());
+        this.store = new SqliteStateStore(config.dataDir());
         this.events = new EventBus(store, Clock.systemUTC());
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));

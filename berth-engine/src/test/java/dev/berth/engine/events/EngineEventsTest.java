@@ -135,4 +135,14 @@ class EngineEventsTest {
             assertThat(events).extracting(Event::workload).hasSize(workloads).doesNotHaveDuplicates();
         }
     }
+
+    @Test
+    void eventsOutliveTheEngineThatLoggedThem() {
+        open().create(spec("web"));
+        engine.close();
+
+        try (Stream<Event> events = open().events(0, false)) {
+            assertThat(events).extracting(Event::type).containsExactly(EventType.CREATED);
+        }
+    }
 }
