@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Berth's benchmarks against the real peers (docker CLI, skopeo + umoci, podman) and prints
-# markdown tables. Usage: bench/run.sh [docker|image|all] [rounds]. Needs the test runtimes.
+# markdown tables. Usage: bench/run.sh [docker|image|daemon|all] [rounds]. Needs the test runtimes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,6 +17,9 @@ classpath="$(cat "$cp_file"):$ROOT/bench/target/classes"
 
 if [[ "$which" == docker || "$which" == all ]]; then
   java -cp "$classpath" dev.berth.bench.DockerBench "${rounds:-40}" "$ROOT/berth"
+fi
+if [[ "$which" == daemon || "$which" == all ]]; then
+  java -cp "$classpath" dev.berth.bench.DaemonBench "$ROOT/berth" 50 "${rounds:-1000}"
 fi
 if [[ "$which" == image || "$which" == all ]]; then
   java -cp "$classpath" dev.berth.bench.ImageBench "${rounds:-5}"

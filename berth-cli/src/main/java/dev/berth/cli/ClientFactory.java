@@ -22,7 +22,7 @@ final class ClientFactory {
     }
 
     static BerthClient create(GlobalOptions options) {
-        if (options.embedded) {
+        if (options.embedded()) {
             return engine(options).build();
         }
         return new HttpBerthClient(DaemonAddress.parse(options.host), System.getenv(TOKEN_ENV));

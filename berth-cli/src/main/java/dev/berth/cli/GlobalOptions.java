@@ -23,9 +23,15 @@ final class GlobalOptions {
                     + "(default: $BERTH_HOST, else unix:///run/berth/berth.sock).")
     String host;
 
-    @Option(names = "--embedded", scope = ScopeType.INHERIT, defaultValue = "${env:BERTH_EMBEDDED:-false}",
-            description = "Run the engine in this process instead of talking to a daemon (default: $BERTH_EMBEDDED).")
+    @Option(names = "--embedded", scope = ScopeType.INHERIT,
+            description = "Run the engine in this process instead of talking to a daemon (also: BERTH_EMBEDDED=1).")
     boolean embedded;
+
+    /** --embedded, or BERTH_EMBEDDED set to 1/true/yes. */
+    boolean embedded() {
+        String env = System.getenv("BERTH_EMBEDDED");
+        return embedded || env != null && java.util.Set.of("1", "true", "yes").contains(env.trim().toLowerCase(java.util.Locale.ROOT));
+    }
 
     @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
             description = "Where Berth keeps its records (--embedded and daemon; default: $BERTH_DATA_DIR or /var/lib/berth).")

@@ -35,7 +35,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Engine engine, ApiServer.Listen listen, boolean stopWorkloadsOnExit) {
         try {
             recover(engine);
-            // SUPERVISE: engine.superviseWorkloads();
+            engine.superviseWorkloads();
             ApiServer server = ApiServer.start(engine, listen);
             LOG.info("berth daemon {} listening on unix://{}{} (data dir {})", engine.ownerId(), listen.socket(),
                     listen.tcp() == null ? "" : " and tcp://" + listen.tcp().getHostString() + ":" + server.tcpPort(),
