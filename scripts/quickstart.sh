@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Quick start on a fresh Debian machine (root): installs and starts the Docker engine, builds
-# Berth, imports a busybox demo image from local files, and runs demo workloads with the CLI.
+# Berth, starts the Berth daemon (if not running), imports a busybox demo image from local files,
+# and runs demo workloads with the CLI, which talks to the daemon.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +21,9 @@ step "Selecting a JDK >= 21 and building Berth (Maven wrapper)"
 log "using JAVA_HOME=$JAVA_HOME"
 (cd "$ROOT" && ./mvnw -q -B install -DskipTests)
 log "built $ROOT/berth-cli/target/berth-cli.jar; the launcher is $ROOT/berth"
+
+step "Starting the Berth daemon (unix:///run/berth/berth.sock, records in /var/lib/berth)"
+"$ROOT/scripts/start-daemon.sh"
 
 BERTH="$ROOT/berth"
 IMAGE="berth-demo/busybox:1"
@@ -44,7 +48,9 @@ show "$BERTH" logs demo-web
 show "$BERTH" stats --no-stream demo-web
 show "$BERTH" stop -t 2 demo-web
 show "$BERTH" rm demo-web
+show "$BERTH" events
 
 step "Done"
 log "Berth ran workloads on: $("$BERTH" info | sed -n 's/^Default backend: *//p' | head -n 1)"
+log "the daemon keeps running (log /var/log/berth-daemon.log); stop it with: kill \$(cat /run/berth/berthd.pid)"
 log "next: '$BERTH --help', and the README's command reference"
