@@ -24,36 +24,24 @@ import dev.berth.api.model.Stats;
 import dev.berth.api.model.SystemInfo;
 import dev.berth.api.model.WorkloadState;
 import dev.berth.api.model.WorkloadStatus;
-import dev.berth.api.spec.ImageRef;
 import dev.berth.api.spec.PullPolicy;
-import dev.berth.api.spec.Readiness;
 import dev.berth.api.spec.Signal;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendProvider;
-import dev.berth.api.spi.BackendStatus;
-import dev.berth.api.spi.CreateRequest;
 import dev.berth.api.spi.Handle;
-import dev.berth.api.spi.OwnerLabels;
-import dev.berth.engine.archive.StagedFiles;
 import dev.berth.engine.backends.BackendRegistry;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.images.ImageRouter;
 import dev.berth.engine.images.StoreImages;
-import dev.berth.engine.readiness.ReadinessOutcome;
-import dev.berth.engine.readiness.ReadinessProbe;
-import dev.berth.engine.readiness.ReadinessWaiter;
-import dev.berth.engine.recovery.AvailableBackends;
-import dev.berth.engine.recovery.ForeignOwners;
 import dev.berth.engine.recovery.LabelLookup;
-import dev.berth.engine.recovery.Reaper;
-import dev.berth.engine.recovery.Reconciler;
-import dev.berth.engine.store.SqliteStateStore;
+import dev.berth.engine.recovery.Recovery;
 import dev.berth.engine.store.OwnerId;
+import dev.berth.engine.store.SqliteStateStore;
 import dev.berth.engine.store.StateStore;
 import dev.berth.engine.store.WorkloadRecord;
 import dev.berth.engine.supervision.Supervisor;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -75,8 +64,6 @@ import java.util.stream.Stream;
 public final class Engine implements BerthClient {
     private static final Logger LOG = Logger.getLogger(Engine.class.getName());
     private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
-    /** How readiness verdicts' messages start; merge keeps such a FAILED while the workload runs. */
-    private static final String READINESS = ReadinessWaiter.FAILURE_PREFIX;
     /**
      * How long a record without a handle may be a create still running in another process (an
      * image pull, say) before reconcile treats it as a create that never happened.
@@ -89,9 +76,13 @@ public final class Engine implements BerthClient {
     private final String ownerId;
     private final NameLocks locks = new NameLocks();
     private final Networks networks;
-    private final StoreImages storeImages;
+    private final ImageRouter images;
     private final EventBus events;
     private final Supervisor supervisor;
+    private final BackendObserver observer;
+    private final Provisioner provisioner;
+    private final ReadinessGate readiness;
+    private final Recovery recovery;
 
     Engine(EngineConfig config, List<BackendProvider> providers) {
         this.config = config;
@@ -101,8 +92,13 @@ public final class Engine implements BerthClient {
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
-        this.supervisor = new Supervisor(store, backends::get, locks::with, events, Engine::merge);
-        this.storeImages = new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp"));
+        this.supervisor = new Supervisor(store, backends::get, locks::with, events, BackendObserver::fold);
+        this.observer = new BackendObserver(store, backends, ownerId, locks, events, supervisor::watches);
+        this.recovery = new Recovery(store, backends, config.detectionOrder(), ownerId, locks::with, BackendObserver::fold, events);
+        this.images = new ImageRouter(new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp")),
+                backends);
+        this.provisioner = new Provisioner(config.dataDir().resolve("tmp"), store, backends, networks, images, ownerId, locks, events);
+        this.readiness = new ReadinessGate(store, backends, locks, events, observer);
     }
 
     public static Builder builder() {
@@ -116,12 +112,12 @@ public final class Engine implements BerthClient {
 
     @Override
     public WorkloadStatus create(WorkloadSpec spec) {
-        return status(createRecord(spec));
+        return status(provisioner.create(spec));
     }
 
     @Override
     public WorkloadStatus run(WorkloadSpec spec) {
-        WorkloadRecord record = createRecord(spec);
+        WorkloadRecord record = provisioner.create(spec);
         WorkloadRecord started;
         try {
             started = startRecord(record.name());
@@ -130,94 +126,7 @@ public final class Engine implements BerthClient {
             throw e;
         }
         // A workload that started but never became ready is kept (FAILED), so its logs can be read.
-        return recorded(awaitReady(started));
-    }
-
-    private WorkloadRecord createRecord(WorkloadSpec spec) {
-        spec.validate();
-        Backend backend = backends.get(spec.backend() == null ? null : spec.backend().wire());
-        backend.capabilities().check(spec, backend.name());
-        spec.networks().forEach(networks::require);
-        try (StagedFiles files = StagedFiles.stage(spec.files(), config.dataDir().resolve("tmp"))) {
-            long generation = store.nextGeneration();
-            var record = WorkloadRecord.created(spec.name(), spec, backend.name(), generation, Instant.now(), "creating");
-            // Locked from the insert on, so that an in-process reconcile never sees the record half-made.
-            return locks.with(spec.name(), () -> {
-                if (!store.insert(record)) {
-                    throw new BerthException(ErrorCode.NAME_IN_USE,
-                            "workload name '" + spec.name() + "' is already in use; remove it first or choose another name", "name", null);
-                }
-                WorkloadRecord created = provision(backend, record, files);
-                events.publish(created.name(), EventType.CREATED, "image " + spec.image() + " on " + backend.name());
-                return created;
-            });
-        }
-    }
-
-    private WorkloadRecord provision(Backend backend, WorkloadRecord record, StagedFiles files) {
-        WorkloadSpec spec = record.spec();
-        Handle handle = null;
-        try {
-            for (String net : spec.networks()) {
-                networks.realise(net, backend);
-            }
-            handle = createPulling(backend, record);
-            WorkloadRecord created = record.withHandle(handle.id()).withState(WorkloadState.CREATED, null);
-            store.update(created);
-            for (Path tar : files.tars()) {
-                try (InputStream in = Files.newInputStream(tar)) {
-                    backend.copyIn(handle, "/", in);
-                }
-            }
-            return created;
-        } catch (RuntimeException | java.io.IOException e) {
-            if (handle != null) {
-                removeBackendQuietly(backend, handle);
-            }
-            store.delete(record.name());
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new BerthException(ErrorCode.INTERNAL, "cannot copy files into " + record.name() + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Creates the backend resource, pulling the image per the pull policy. Like the docker CLI, an
-     * image that may be pulled is looked for by trying the create, which saves a round trip.
-     */
-    private Handle createPulling(Backend backend, WorkloadRecord record) {
-        WorkloadSpec spec = record.spec();
-        ImageRef image = ImageRef.parse(spec.image());
-        var request = new CreateRequest(spec, new OwnerLabels(ownerId, spec.name(), record.generation()), environment(spec, backend));
-        if (spec.pullPolicy() == PullPolicy.ALWAYS) {
-            backend.images().pull(image, PullPolicy.ALWAYS, null, p -> { });
-        }
-        try {
-            return backend.create(request);
-        } catch (BerthException e) {
-            if (e.code() != ErrorCode.IMAGE_NOT_FOUND) {
-                throw e;
-            }
-            var stored = storeImages.find(spec.image());
-            if (stored.isPresent()) {
-                storeImages.loadInto(backend, stored.get(), spec.image());
-            } else {
-                backend.images().pull(image, spec.pullPolicy(), null, p -> { });
-            }
-            return backend.create(request);
-        }
-    }
-
-    /** The spec's env, with localhost URLs pointed at the host alias when the workload asked for host access. */
-    private static Map<String, String> environment(WorkloadSpec spec, Backend backend) {
-        String alias = backend.hostAlias();
-        if (!spec.hostAccess() || alias == null) {
-            return spec.env();
-        }
-        var env = new LinkedHashMap<String, String>();
-        spec.env().forEach((k, v) -> env.put(k, v.replace("://localhost", "://" + alias).replace("://127.0.0.1", "://" + alias)));
-        return env;
+        return recorded(readiness.await(started));
     }
 
     /**
@@ -233,7 +142,7 @@ public final class Engine implements BerthClient {
      */
     @Override
     public WorkloadStatus start(String name) {
-        return recorded(awaitReady(startRecord(name)));
+        return recorded(readiness.await(startRecord(name)));
     }
 
     private WorkloadRecord startRecord(String name) {
@@ -257,56 +166,6 @@ public final class Engine implements BerthClient {
             supervisor.watch(name);
             return started;
         });
-    }
-
-    /**
-     * Probes a just-started workload outside its name lock (so stop and remove still work while
-     * it waits), then records the verdict unless the workload was changed meanwhile.
-     */
-    private WorkloadRecord awaitReady(WorkloadRecord started) {
-        Readiness readiness = started.spec().readiness();
-        if (readiness == null) {
-            return started;
-        }
-        Backend backend = backends.get(started.backend());
-        Handle handle = new Handle(backend.name(), started.handle());
-        ReadinessOutcome outcome;
-        String probeName;
-        try (ReadinessProbe probe = ReadinessProbe.of(readiness, backend, handle)) {
-            probeName = probe.describe();
-            outcome = ReadinessWaiter.standard().await(probe, () -> backend.inspect(handle), readiness.timeoutDuration());
-        }
-        BackendStatus bs = outcome.status();
-        String reason = switch (outcome) {
-            case ReadinessOutcome.Ready r -> null;
-            case ReadinessOutcome.Exited e -> READINESS + "workload exited" + (bs.exit() == null ? "" : " with code " + bs.exit().code())
-                    + " before " + probeName + " was ready";
-            case ReadinessOutcome.TimedOut t -> READINESS + probeName + " not ready after "
-                    + (readiness.timeout() == null ? Readiness.DEFAULT_TIMEOUT.toSeconds() + "s" : readiness.timeout()) + ": " + t.lastError() + " (the workload is left running)";
-        };
-        WorkloadRecord verdict = locks.with(started.name(), () -> store.get(started.name())
-                .filter(r -> started.handle().equals(r.handle()) && r.state() == WorkloadState.RUNNING)
-                .map(r -> {
-                    WorkloadRecord v = switch (outcome) {
-                        case ReadinessOutcome.Ready ready -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.READY, null);
-                        case ReadinessOutcome.Exited e -> r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt())
-                                .withState(WorkloadState.EXITED, reason);
-                        case ReadinessOutcome.TimedOut t -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.FAILED, reason);
-                    };
-                    store.update(v);
-                    switch (outcome) {
-                        case ReadinessOutcome.Ready ready -> events.publish(v.name(), EventType.READY, probeName);
-                        case ReadinessOutcome.Exited e -> events.publish(v.name(), EventType.EXITED, EventBus.describe(v.exit()));
-                        case ReadinessOutcome.TimedOut t -> events.publish(v.name(), EventType.FAILED, reason);
-                    }
-                    return v;
-                })
-                .orElseGet(() -> record(started.name())));
-        return switch (outcome) {
-            case ReadinessOutcome.Ready r -> verdict;
-            case ReadinessOutcome.Exited e -> throw new BerthException(ErrorCode.CONFLICT, reason, "readiness", null);
-            case ReadinessOutcome.TimedOut t -> throw new BerthException(ErrorCode.TIMEOUT, reason, "readiness", null);
-        };
     }
 
     @Override
@@ -360,7 +219,7 @@ public final class Engine implements BerthClient {
             if (found.isEmpty()) {
                 return false;
             }
-            WorkloadRecord record = force ? found.get() : refresh(found.get());
+            WorkloadRecord record = force ? found.get() : observer.refresh(found.get());
             if (record.state().isActive() && !force) {
                 throw new BerthException(ErrorCode.CONFLICT,
                         "workload '" + name + "' is " + record.state().name().toLowerCase() + "; stop it first or remove with force (rm -f)");
@@ -442,78 +301,52 @@ public final class Engine implements BerthClient {
     @Override
     public ImageInfo pullImage(String backend, String image, String platform, PullPolicy policy, Credentials credentials,
                                Consumer<PullProgress> progress) {
-        if (backend == null) {
-            return storeImages.pull(image, platform, policy, credentials, progress);
-        }
-        if (platform != null) {
-            throw BerthException.unsupported("platform", backend, "engines pull for their own platform");
-        }
-        return backends.get(backend).images().pull(ImageRef.parse(image), policy == null ? PullPolicy.ALWAYS : policy,
-                credentials, progress == null ? p -> { } : progress);
+        return images.pull(backend, image, platform, policy, credentials, progress);
     }
 
     @Override
     public String pushImage(String image, Credentials credentials) {
-        return storeImages.push(image, credentials);
+        return images.push(image, credentials);
     }
 
     @Override
     public ImageDetails inspectImage(String backend, String image) {
-        return backend == null ? storeImages.inspect(image) : backends.get(backend).images().inspect(image);
+        return images.inspect(backend, image);
     }
 
     @Override
     public void unpackImage(String image, Path dir) {
-        storeImages.unpack(image, dir);
+        images.unpack(image, dir);
     }
 
     @Override
     public List<ImageInfo> listImages(String backend) {
-        return backend == null ? storeImages.list() : backends.get(backend).images().list();
+        return images.list(backend);
     }
 
     @Override
     public boolean removeImage(String backend, String image, boolean force) {
-        return backend == null ? storeImages.remove(image) : backends.get(backend).images().remove(image, force);
+        return images.remove(backend, image, force);
     }
 
     @Override
     public List<String> pruneImages(String backend) {
-        return backend == null ? storeImages.prune() : backends.get(backend).images().prune();
+        return images.prune(backend);
     }
 
     @Override
     public void tagImage(String backend, String source, String target) {
-        if (backend == null) {
-            storeImages.tag(source, target);
-        } else {
-            backends.get(backend).images().tag(source, ImageRef.parse("target", target));
-        }
+        images.tag(backend, source, target);
     }
 
     @Override
     public ImageInfo importImage(String backend, InputStream rootfsTar, String target, List<String> changes) {
-        if (backend == null) {
-            return storeImages.importFrom(rootfsTar, target, changes);
-        }
-        return backends.get(backend).images().importRootfs(rootfsTar, ImageRef.parse("target", target),
-                changes == null ? List.of() : changes);
+        return images.importImage(backend, rootfsTar, target, changes);
     }
 
     @Override
     public ImageInfo importImage(String backend, Path source, String target, List<String> changes) {
-        if (backend == null) {
-            return storeImages.importFrom(source, target, changes);
-        }
-        if (Files.isDirectory(source)) {
-            throw new BerthException(ErrorCode.INVALID_ARGUMENT,
-                    "importing a directory needs Berth's image store: leave out --backend, or pass a tarball");
-        }
-        try (InputStream in = Files.newInputStream(source)) {
-            return importImage(backend, in, target, changes);
-        } catch (java.io.IOException e) {
-            throw new BerthException(ErrorCode.INVALID_ARGUMENT, "cannot read " + source + ": " + e.getMessage(), e);
-        }
+        return images.importImage(backend, source, target, changes);
     }
 
     @Override
@@ -559,31 +392,22 @@ public final class Engine implements BerthClient {
      * (zero when no other process can be creating, e.g. a daemon at start).
      */
     public ReconcileReport reconcile(Duration inFlightGrace) {
-        var reconciler = new Reconciler(store, backends::get, ownerId, Engine::merge, events, Clock.systemUTC());
-        var outcomes = new ArrayList<ReconcileReport.WorkloadOutcome>();
-        for (WorkloadRecord r : store.list()) {
-            locks.with(r.name(), () -> reconciler.reconcile(r.name(), inFlightGrace)).ifPresent(outcomes::add);
-        }
-        return ReconcileReport.of(outcomes);
+        return recovery.reconcile(inFlightGrace);
     }
 
     @Override
     public CleanupReport reap() {
-        return new Reaper(store, ownerId, locks::with).reap(availableBackends());
+        return recovery.reap();
     }
 
     @Override
     public Map<String, List<BackendResource>> foreignResources() {
-        return new ForeignOwners(ownerId).list(availableBackends());
+        return recovery.foreignResources();
     }
 
     @Override
     public CleanupReport pruneOwner(String otherOwnerId) {
-        return new ForeignOwners(ownerId).prune(otherOwnerId, availableBackends());
-    }
-
-    private AvailableBackends availableBackends() {
-        return AvailableBackends.open(backends, config.detectionOrder());
+        return recovery.pruneOwner(otherOwnerId);
     }
 
     /**
@@ -609,123 +433,29 @@ public final class Engine implements BerthClient {
     public void close() {
         supervisor.close();
         events.close();
-        storeImages.close();
+        images.close();
         backends.close();
         store.close();
     }
 
     private WorkloadRecord record(String name) {
-        return store.get(name).orElseThrow(() -> BerthException.notFound("workload '" + name + "'"));
+        return observer.record(name);
     }
 
     private Handle handle(WorkloadRecord record, Backend backend) {
-        if (record.handle() != null) {
-            return new Handle(backend.name(), record.handle());
-        }
-        // A crash between the backend's create and the record update: the labels find it.
-        Handle found = LabelLookup.find(backend, ownerId, record.name(), record.generation()).orElseThrow(() -> new BerthException(ErrorCode.CONFLICT,
-                "workload '" + record.name() + "' was never created on backend " + backend.name() + "; remove it and create it again"));
-        store.update(record.withHandle(found.id()));
-        return found;
+        return observer.handle(record, backend);
     }
 
-    private <T> T withHandle(String name, java.util.function.BiFunction<Backend, Handle, T> action) {
-        WorkloadRecord record = record(name);
-        Backend backend = backends.get(record.backend());
-        return action.apply(backend, handle(record, backend));
+    private <T> T withHandle(String name, BiFunction<Backend, Handle, T> action) {
+        return observer.withHandle(name, action);
     }
 
-    /** Folds the backend's reality into the record (persisting changes) and returns the record. */
-    private WorkloadRecord refresh(WorkloadRecord record) {
-        return observe(record).record();
-    }
-
-    private Observed observe(WorkloadRecord record) {
-        Backend backend;
-        try {
-            backend = backends.get(record.backend());
-        } catch (BerthException e) {
-            return new Observed(record, null);
-        }
-        if (record.handle() == null) {
-            var found = LabelLookup.find(backend, ownerId, record.name(), record.generation());
-            if (found.isEmpty()) {
-                return new Observed(record, null);
-            }
-            record = record.withHandle(found.get().id());
-            store.update(record);
-        }
-        BackendStatus bs;
-        try {
-            bs = backend.inspect(new Handle(backend.name(), record.handle()));
-        } catch (BerthException e) {
-            if (e.code() != ErrorCode.NOT_FOUND) {
-                throw e;
-            }
-            WorkloadRecord lost = record.state() == WorkloadState.FAILED ? record : persist(record, record.withState(WorkloadState.FAILED, Reconciler.LOST));
-            return new Observed(lost, null);
-        }
-        WorkloadRecord updated = merge(record, bs);
-        return new Observed(updated.equals(record) ? record : persist(record, updated), bs);
-    }
-
-    /**
-     * Stores what a read learnt from the backend and publishes what it revealed (an exit, a loss),
-     * unless the record changed since it was read or a lifecycle call on the workload is in
-     * flight: that call records its own outcome, and a read must not wait for it. A watched
-     * workload's exits are the watcher's to record (with its restart decision in the same write),
-     * so a plain read only shows them; a lifecycle call (holding the name lock) still records.
-     */
-    private WorkloadRecord persist(WorkloadRecord seen, WorkloadRecord folded) {
-        if (!locks.heldByCurrentThread(seen.name()) && supervisor.watches(seen.name())) {
-            return folded;
-        }
-        return locks.tryWith(seen.name(), () -> {
-            if (store.get(seen.name()).filter(seen::equals).isPresent()) {
-                store.update(folded);
-                events.changed(seen, folded);
-            }
-            return folded;
-        }).orElse(folded);
-    }
-
-    private static WorkloadRecord merge(WorkloadRecord record, BackendStatus bs) {
-        WorkloadRecord r = record.withStartedAt(bs.startedAt());
-        return switch (bs.state()) {
-            case EXITED -> r.state() == WorkloadState.EXITED && bs.exit() != null && bs.exit().equals(r.exit())
-                    && java.util.Objects.equals(bs.finishedAt(), r.finishedAt())
-                    ? r : r.exited(bs.exit(), bs.finishedAt() == null ? Instant.now() : bs.finishedAt());
-            // READY and a readiness failure are verdicts on this run that the backend cannot know about.
-            // A backend that applies restart policies counts its own restarts.
-            case RUNNING, READY -> (r.state() == WorkloadState.RUNNING || r.state() == WorkloadState.READY || readinessFailed(r)
-                    ? r : r.started(bs.startedAt() == null ? Instant.now() : bs.startedAt()))
-                    .withRestartCount(Math.max(r.restartCount(), bs.restartCount()));
-            case CREATED -> r.state() == WorkloadState.CREATED && r.message() == null ? r : r.withState(WorkloadState.CREATED, null);
-            default -> r.state() == bs.state() ? r : r.withState(bs.state(), r.message());
-        };
-    }
-
-    private static boolean readinessFailed(WorkloadRecord r) {
-        return r.state() == WorkloadState.FAILED && r.message() != null && r.message().startsWith(READINESS);
-    }
-
-    /** The record alone, without asking the backend (what a lifecycle call just made true). */
-    private static WorkloadStatus recorded(WorkloadRecord r) {
-        return new WorkloadStatus(r.name(), r.backend(), r.handle(), r.spec().image(), r.state(), r.exit(), null, null,
-                Map.of(), List.of(), r.createdAt(), r.startedAt(), r.finishedAt(), r.restartCount(), r.generation(), Map.of(),
-                r.message());
-    }
-
-    /** The user's view: the record refreshed from the backend (one inspect call). */
     private WorkloadStatus status(WorkloadRecord record) {
-        Observed o = observe(record);
-        WorkloadRecord r = o.record();
-        BackendStatus bs = o.status();
-        return new WorkloadStatus(r.name(), r.backend(), r.handle(), r.spec().image(), r.state(), r.exit(),
-                bs == null ? null : bs.pid(), bs == null ? null : bs.ip(), bs == null ? Map.of() : bs.networks(),
-                bs == null ? List.of() : bs.ports(), r.createdAt(), r.startedAt(), r.finishedAt(),
-                Math.max(r.restartCount(), bs == null ? 0 : bs.restartCount()), r.generation(),
-                bs == null ? Map.of() : bs.labels(), r.message());
+        return observer.status(record);
+    }
+
+    private static WorkloadStatus recorded(WorkloadRecord r) {
+        return BackendObserver.recorded(r);
     }
 
     private void removeQuietly(String name) {
@@ -734,17 +464,6 @@ public final class Engine implements BerthClient {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not remove workload " + name + " after a failed start", e);
         }
-    }
-
-    private static void removeBackendQuietly(Backend backend, Handle handle) {
-        try {
-            backend.remove(handle);
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not remove " + handle + " after a failed create", e);
-        }
-    }
-
-    private record Observed(WorkloadRecord record, BackendStatus status) {
     }
 
     /** Assembles an engine; backends are opened lazily on first use. */

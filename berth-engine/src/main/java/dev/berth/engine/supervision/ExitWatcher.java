@@ -15,6 +15,7 @@ import dev.berth.engine.recovery.Reconciler;
 import dev.berth.engine.store.WorkloadRecord;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -212,8 +213,11 @@ final class ExitWatcher implements Runnable {
         }
         boolean running = bs.state() == WorkloadState.RUNNING || bs.state() == WorkloadState.READY;
         if (restartsItself(w.backend()) && exit != null && running) {
-            // Restarted (or restarting) by the backend already: the exit happened all the same.
-            supervisor.events.publish(name, EventType.EXITED, EventBus.describe(exit));
+            // Restarted (or restarting) by the backend already: the exit happened all the same,
+            // unless it was the stop half of a user's restart, which published its own event.
+            if (Objects.equals(current.startedAt(), runStartedAt)) {
+                supervisor.events.publish(name, EventType.EXITED, EventBus.describe(exit));
+            }
             WorkloadRecord again = current.state().isActive() ? current
                     : current.started(bs.startedAt() == null ? Instant.now() : bs.startedAt());
             return Optional.of(again.withRestartCount(Math.max(current.restartCount(), bs.restartCount())));
