@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -425,7 +426,7 @@ public final class Engine implements BerthClient {
     }
 
     /** The workloads watched right now (see {@link #superviseWorkloads}). */
-    public java.util.Set<String> supervisedWorkloads() {
+    public Set<String> supervisedWorkloads() {
         return supervisor.watched();
     }
 
