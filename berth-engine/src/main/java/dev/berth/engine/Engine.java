@@ -55,6 +55,10 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +83,8 @@ public final class Engine implements BerthClient {
     private final Networks networks;
     private final ImageRouter images;
     private final EventBus events;
+    /** At most this many backend calls at once when listing (a docker connection each). */
+    private static final int LIST_PARALLELISM = 16;
     private final Supervisor supervisor;
     private final BackendObserver observer;
     private final Provisioner provisioner;
@@ -244,16 +250,64 @@ public final class Engine implements BerthClient {
         return status(record(name));
     }
 
+    /**
+     * Every record, with the backend's live view of those that may be running, asked in parallel.
+     * While the engine supervises (the daemon), a settled record (created, exited, failed) is
+     * already true: its watcher or the lifecycle call that settled it wrote it, so the backend is
+     * not asked; without supervision every record is checked, as an exit may have gone unseen.
+     */
     @Override
     public List<WorkloadStatus> list(boolean all) {
+        boolean supervising = supervisor.supervising();
+        var views = new ArrayList<Future<WorkloadStatus>>();
+        var gate = new Semaphore(LIST_PARALLELISM);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (WorkloadRecord r : store.list()) {
+                if (supervising && !r.state().isActive()) {
+                    views.add(CompletableFuture.completedFuture(recorded(r)));
+                } else {
+                    views.add(pool.submit(() -> {
+                        gate.acquire();
+                        try {
+                            return status(r);
+                        } finally {
+                            gate.release();
+                        }
+                    }));
+                }
+            }
+        }
         var out = new ArrayList<WorkloadStatus>();
-        for (WorkloadRecord r : store.list()) {
-            WorkloadStatus s = status(r);
+        for (var view : views) {
+            WorkloadStatus s = view.resultNow();
             if (all || s.state().isActive()) {
                 out.add(s);
             }
         }
         return out;
+    }
+
+    /**
+     * For a daemon shutting down with --stop-workloads-on-exit: ends supervision first (so no
+     * restart policy reacts), then stops every active workload WITHOUT recording a user's stop,
+     * so that always/unless-stopped workloads come back when supervision resumes.
+     */
+    public void stopAllForShutdown(Duration grace) {
+        supervisor.close();
+        for (WorkloadRecord r : store.list()) {
+            if (!r.state().isActive()) {
+                continue;
+            }
+            try {
+                locks.with(r.name(), () -> {
+                    Backend backend = backends.get(r.backend());
+                    backend.stop(handle(record(r.name()), backend), grace == null ? DEFAULT_GRACE : grace);
+                    return status(record(r.name()));
+                });
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot stop " + r.name() + " on shutdown", e);
+            }
+        }
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.berth.server;
 
 import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.ReconcileReport;
-import dev.berth.api.model.WorkloadStatus;
 import dev.berth.engine.Engine;
 import dev.berth.server.http.ApiServer;
 import java.time.Duration;
@@ -83,12 +82,6 @@ public final class Daemon implements AutoCloseable {
     }
 
     private void stopAll() {
-        for (WorkloadStatus status : engine.list(false)) {
-            try {
-                engine.stop(status.name(), SHUTDOWN_GRACE);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot stop {} on shutdown: {}", status.name(), e.getMessage());
-            }
-        }
+        engine.stopAllForShutdown(SHUTDOWN_GRACE);
     }
 }

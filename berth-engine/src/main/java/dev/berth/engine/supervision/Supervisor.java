@@ -61,6 +61,16 @@ public final class Supervisor implements AutoCloseable {
      * Starts watching every recorded workload and, from now on, each one a lifecycle call starts.
      * Idempotent. Workloads that exited while nobody watched are restarted per their policy.
      */
+    /** Whether watchers keep records in step right now (superviseAll called, not closed). */
+    public boolean supervising() {
+        lock.lock();
+        try {
+            return enabled && !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void superviseAll() {
         lock.lock();
         try {

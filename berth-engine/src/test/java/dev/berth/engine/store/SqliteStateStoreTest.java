@@ -157,20 +157,14 @@ class SqliteStateStoreTest extends StateStoreContract {
     }
 
     @Test
-    void listsAThousandRecordsWithinTheDaemonsBudget() {
+    void listsAThousandRecordsInCreationOrder() {
+        // The daemon's 100 ms budget for listing 1,000 records is measured by bench/ (DaemonBench), not here.
         var store = open();
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 999; i >= 0; i--) {
             store.insert(SqliteWriterProcess.recordFor(i));
         }
-
-        long best = Long.MAX_VALUE;
-        for (int round = 0; round < 5; round++) {
-            long t = System.nanoTime();
-            assertThat(store.list()).hasSize(1000);
-            best = Math.min(best, System.nanoTime() - t);
-        }
-
-        assertThat(TimeUnit.NANOSECONDS.toMillis(best)).isLessThanOrEqualTo(100);
+        var names = store.list().stream().map(r -> r.name()).toList();
+        assertThat(names).isEqualTo(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "w" + i).toList());
     }
 
     @Test
