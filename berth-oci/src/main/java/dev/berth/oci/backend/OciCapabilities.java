@@ -1,0 +1,72 @@
+package dev.berth.oci.backend;
+
+import dev.berth.api.spec.WorkloadSpec;
+import dev.berth.api.spi.Capabilities;
+import dev.berth.api.spi.SpecField;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * What the OCI backend honours per runtime, and what is degraded. Restart policies are enforced
+ * by the engine for this backend, so {@link Capabilities.Feature#RESTART_POLICY} is never declared.
+ */
+final class OciCapabilities {
+    static final String HOST_ALIAS = "host.berth.internal";
+
+    private final boolean sandbox;
+    private final boolean fabric;
+    private final String fabricError;
+
+    OciCapabilities(Runtimes runtimes, boolean fabric, String fabricError) {
+        this.sandbox = runtimes.available("runsc");
+        this.fabric = fabric;
+        this.fabricError = fabricError;
+    }
+
+    Capabilities of(String runtime) {
+        var unsupported = new LinkedHashMap<SpecField, String>();
+        unsupported.put(SpecField.SECURITY_GROUPS, "security groups need Berth's firewall rules, which the network fabric does not offer yet");
+        unsupported.put(SpecField.VOLUME_SIZE, "volumes are directories in the bundle and cannot be size-limited");
+        unsupported.put(SpecField.VOLUME_ENCRYPTED, "encrypted (LUKS2) volumes are not implemented");
+        unsupported.put(SpecField.USER_DATA, "the instance init (userData) is not implemented for the oci backend yet");
+        unsupported.put(SpecField.KEEP_ALIVE, "the instance init (keepAlive) is not implemented for the oci backend yet");
+        if (!fabric) {
+            String why = "no network fabric (" + fabricError + ")";
+            unsupported.put(SpecField.NETWORKS, why);
+            unsupported.put(SpecField.PORTS, why);
+            unsupported.put(SpecField.HOST_ACCESS, why);
+        }
+        if (!runtime.equals("runsc") && !sandbox) {
+            unsupported.put(SpecField.ISOLATION_SANDBOX, "runsc (gVisor) is not installed: install the Debian package 'runsc'");
+        }
+        if (runtime.equals("runsc")) {
+            unsupported.put(SpecField.SYSCTLS, "gVisor implements its own kernel and ignores most host sysctls");
+        }
+        var features = EnumSet.of(Capabilities.Feature.EXEC_STDIN, Capabilities.Feature.STATS_STREAM,
+                Capabilities.Feature.RESTART_IN_PLACE, Capabilities.Feature.COPY_IN, Capabilities.Feature.COPY_OUT,
+                Capabilities.Feature.IMAGE_IMPORT, Capabilities.Feature.IMAGE_PRUNE, Capabilities.Feature.PULL);
+        if (fabric) {
+            features.add(Capabilities.Feature.INTERNAL_NETWORKS);
+            features.add(Capabilities.Feature.PUBLISHED_PORTS);
+        }
+        return new Capabilities(unsupported, features);
+    }
+
+    /** Rejects what the runtime this spec selects cannot honour (it may differ from the backend's default). */
+    void check(WorkloadSpec spec, String backend, String runtime) {
+        of(runtime).check(spec, backend);
+    }
+
+    List<String> degraded(String runtime) {
+        var out = new ArrayList<String>();
+        if (!fabric) {
+            out.add("networking: no network fabric (" + fabricError + "); workloads get a loopback-only network namespace");
+        }
+        if (runtime.equals("runsc")) {
+            out.add("seccomp: runsc (gVisor) filters system calls in its own kernel; the OCI seccomp profile is not applied");
+        }
+        return out;
+    }
+}
