@@ -17,7 +17,11 @@ final class DockerCapabilities {
         unsupported.put(SpecField.SECURITY_GROUPS, "security groups need Berth's firewall, which is not implemented yet");
         unsupported.put(SpecField.VOLUME_SIZE, "local engine volumes cannot be size-limited");
         unsupported.put(SpecField.VOLUME_ENCRYPTED, "encrypted (LUKS2) volumes are not implemented yet");
-        if (!runtimes.contains("runsc")) {
+        if (podman) {
+            // Podman lists runsc whenever the binary exists, but 4.x cannot start it with its own
+            // network setup ("cannot run with network enabled in root network namespace").
+            unsupported.put(SpecField.ISOLATION_SANDBOX, "Podman cannot run runsc with its network setup; use the oci backend");
+        } else if (!runtimes.contains("runsc")) {
             unsupported.put(SpecField.ISOLATION_SANDBOX, "no 'runsc' (gVisor) runtime is registered with the engine");
         }
         var features = EnumSet.allOf(Capabilities.Feature.class);
@@ -27,7 +31,9 @@ final class DockerCapabilities {
     static List<String> degraded(boolean podman, List<String> runtimes) {
         var out = new ArrayList<String>();
         out.add("internal networks: no forwarding out, but the host's own addresses stay reachable (engine limitation)");
-        if (!runtimes.contains("runsc")) {
+        if (podman) {
+            out.add("isolation=sandbox unavailable: Podman cannot run runsc here (use the oci backend)");
+        } else if (!runtimes.contains("runsc")) {
             out.add("isolation=sandbox unavailable: no runsc runtime registered");
         }
         if (podman) {
