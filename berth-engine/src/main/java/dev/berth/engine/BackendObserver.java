@@ -34,6 +34,7 @@ final class BackendObserver {
     private final NameLocks locks;
     private final EventBus events;
     private final Predicate<String> watched;
+    private final java.util.concurrent.ConcurrentHashMap<String, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code watched}: whether a watcher records the named workload's exits (then reads only show them). */
     BackendObserver(StateStore store, BackendRegistry backends, String ownerId, NameLocks locks, EventBus events,
@@ -73,11 +74,40 @@ final class BackendObserver {
         return observe(record).record();
     }
 
-    /** The user's view: the record refreshed from the backend (one inspect call). */
+    /**
+     * The user's view: the record refreshed from the backend (one inspect call). For a running
+     * workload that a watcher supervises, the backend's view from the last inspect of this same
+     * run is reused: the watcher reports the run's end, and a new run changes the record's start
+     * time, which invalidates the entry. So listing a daemon's running workloads asks no backend.
+     */
     WorkloadStatus status(WorkloadRecord record) {
+        Live cached = live.get(record.name());
+        if (cached != null && cached.matches(record) && record.state().isActive() && record.state() != WorkloadState.STOPPING
+                && watched.test(record.name())) {
+            return merge(fold(record, cached.status()), cached.status());
+        }
         Observed o = observe(record);
-        WorkloadRecord r = o.record();
-        BackendStatus bs = o.status();
+        if (o.status() != null && o.status().state().isActive() && record.handle() != null) {
+            live.put(record.name(), new Live(record.handle(), record.startedAt(), o.status()));
+        } else {
+            live.remove(record.name());
+        }
+        return merge(o.record(), o.status());
+    }
+
+    /** Drops what {@link #status} remembered about the workload (on remove). */
+    void forget(String name) {
+        live.remove(name);
+    }
+
+    /** The backend's view of one run: valid while the record has the same handle and start time. */
+    private record Live(String handle, Instant startedAt, BackendStatus status) {
+        boolean matches(WorkloadRecord r) {
+            return handle.equals(r.handle()) && Objects.equals(startedAt, r.startedAt());
+        }
+    }
+
+    private static WorkloadStatus merge(WorkloadRecord r, BackendStatus bs) {
         return new WorkloadStatus(r.name(), r.backend(), r.handle(), r.spec().image(), r.state(), r.exit(),
                 bs == null ? null : bs.pid(), bs == null ? null : bs.ip(), bs == null ? Map.of() : bs.networks(),
                 bs == null ? List.of() : bs.ports(), r.createdAt(), r.startedAt(), r.finishedAt(),

@@ -242,6 +242,7 @@ public final class Engine implements BerthClient {
             return true;
         });
         supervisor.release(name);
+        observer.forget(name);
         return removed;
     }
 
