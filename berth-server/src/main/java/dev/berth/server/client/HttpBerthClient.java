@@ -47,7 +47,7 @@ public final class HttpBerthClient implements BerthClient {
     private static final TypeFactory TYPES = TypeFactory.defaultInstance();
 
     private final DaemonHttp http;
-    private final SpecParser specs = new SpecParser();
+    private SpecParser specs; // built on first use: its YAML and JSON mappers cost a CLI ~100 ms
 
     public HttpBerthClient(DaemonAddress address, String token) {
         this.http = new DaemonHttp(address, token);
@@ -73,6 +73,9 @@ public final class HttpBerthClient implements BerthClient {
     }
 
     private WorkloadStatus submit(WorkloadSpec spec, boolean start) {
+        if (specs == null) {
+            specs = new SpecParser();
+        }
         var req = http.request("POST", "/v1/workloads" + (start ? "?start=true" : "")).withJson(
                 specs.toJson(spec).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return http.call(req, WorkloadStatus.class);
