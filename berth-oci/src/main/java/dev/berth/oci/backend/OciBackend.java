@@ -241,6 +241,26 @@ public final class OciBackend implements Backend {
         rootfs.remove(dir);
         files.deleteTree(dir);
         hosts.refreshPeers(joined, meta.id());
+        if (joined.contains(NetworkFabric.DEFAULT_NETWORK)) {
+            releaseDefaultNetworkIfUnused();
+        }
+    }
+
+    /**
+     * The default network exists for workloads that name none: made by the first attach, removed
+     * with the last one, so no bridge outlives the workloads that needed it.
+     */
+    private void releaseDefaultNetworkIfUnused() {
+        if (!fabric.peers(NetworkFabric.DEFAULT_NETWORK).isEmpty()) {
+            return;
+        }
+        try {
+            fabric.removeNetwork(NetworkFabric.DEFAULT_NETWORK);
+        } catch (BerthException e) {
+            if (e.code() != ErrorCode.CONFLICT) {
+                throw e; // a conflict means a workload joined meanwhile, and it keeps the network
+            }
+        }
     }
 
     private void removeQuietly(BundleMeta meta) {

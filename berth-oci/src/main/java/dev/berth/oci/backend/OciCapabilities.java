@@ -64,6 +64,11 @@ final class OciCapabilities {
         if (!fabric) {
             out.add("networking: no network fabric (" + fabricError + "); workloads get a loopback-only network namespace");
         }
+        if (runtime.equals("runsc") && fabric) {
+            out.add("runsc networking: the sandbox's sockets use the host kernel inside the workload's own network namespace"
+                    + " (--network=host); gVisor 20221219's netstack refuses this kernel's namespaces; its hostinet"
+                    + " blocking reads can fail with EAGAIN between two sandboxes (busybox wget)");
+        }
         if (runtime.equals("runsc")) {
             out.add("seccomp: runsc (gVisor) filters system calls in its own kernel; the OCI seccomp profile is not applied");
         }

@@ -42,6 +42,9 @@ final class StatsReader {
         long inactive = memory.path("raw").has("total_inactive_file") ? memory.path("raw").path("total_inactive_file").asLong()
                 : memory.path("raw").path("inactive_file").asLong();
         long limit = memory.path("usage").path("limit").asLong();
+        if (limit <= 0) {
+            limit = cgroupMemoryLimit(id); // runsc reports usage but no limit
+        }
         long read = 0;
         long write = 0;
         for (JsonNode io : data.path("blkio").path("ioServiceBytesRecursive")) {
@@ -54,6 +57,18 @@ final class StatsReader {
         long[] net = network(pid);
         return new Stats(Instant.now(), percent, Math.max(0, usage - inactive), limit <= 0 || limit >= hostMemory ? 0 : limit,
                 data.path("pids").path("current").asLong(), net[0], net[1], read, write);
+    }
+
+    /** The container's cgroup memory limit (v1, then v2), under the cgroupsPath the bundle sets. */
+    private long cgroupMemoryLimit(String id) {
+        for (String path : new String[] {"/sys/fs/cgroup/memory/berth/" + id + "/memory.limit_in_bytes",
+                "/sys/fs/cgroup/berth/" + id + "/memory.max"}) {
+            var text = files.read(path).map(b -> new String(b, StandardCharsets.UTF_8).strip());
+            if (text.isPresent() && text.get().chars().allMatch(Character::isDigit) && !text.get().isEmpty()) {
+                return Long.parseLong(text.get());
+            }
+        }
+        return 0;
     }
 
     void forget(String id) {

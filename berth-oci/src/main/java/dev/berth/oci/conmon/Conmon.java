@@ -26,11 +26,13 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>conmon reports the created container's pid (or the runtime's error) on a sync pipe named by
  * {@code _OCI_SYNCPIPE}. A process started through a transport has only stdio, so a constant
- * wrapper script makes fd 3 a copy of stdout before it execs conmon; the script takes every path
- * and flag as a positional parameter, never as text of its own.
+ * wrapper script gives conmon a pipe as fd 3 and copies its first line to stdout; the script
+ * takes every path and flag as a positional parameter, never as text of its own. The wrapper
+ * lives until that line arrives: conmon's first process exits at once, and a JVM stops reading
+ * a child's stdout when the child exits, which would lose a report written a moment later.
  */
 public final class Conmon {
-    static final String WRAPPER = "cd \"$1\" || exit 125; shift; exec 3>&1 1>/dev/null; exec \"$@\"";
+    static final String WRAPPER = "cd \"$1\" || exit 125; shift; { \"$@\" 3>&1 1>/dev/null 2>&4 4>&-; } 4>&2 | head -n 1";
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 

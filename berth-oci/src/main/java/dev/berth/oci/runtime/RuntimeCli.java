@@ -30,7 +30,7 @@ public final class RuntimeCli {
 
     /**
      * @param netnsPrepared whether workloads get a prepared network namespace (a network fabric);
-     *                      runsc then serves it with its netstack, else runs {@code --network=none}
+     *                      (see {@link RuntimeProfile#networkArgs})
      */
     public RuntimeCli(CommandTransport transport, RuntimeProfile profile, String binary, String root, boolean netnsPrepared) {
         this.transport = transport;
@@ -39,9 +39,7 @@ public final class RuntimeCli {
         var args = new ArrayList<String>();
         args.add("--root=" + root);
         args.addAll(profile.globalArgs());
-        if (profile.needsNetnsPath() && !netnsPrepared) {
-            args.add("--network=none");
-        }
+        args.addAll(profile.networkArgs(netnsPrepared));
         this.globalArgs = List.copyOf(args);
     }
 
@@ -64,6 +62,7 @@ public final class RuntimeCli {
         if (!r.ok()) {
             throw missing(r.stderr().strip());
         }
+        HostSupport.check(profile, transport);
         String first = r.stdout().lines().findFirst().orElse("");
         return first.replaceFirst("^\\S+ version ", "");
     }

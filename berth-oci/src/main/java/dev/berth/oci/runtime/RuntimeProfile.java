@@ -11,8 +11,7 @@ import java.util.Locale;
  *
  * @param globalArgs     flags placed before every subcommand (after {@code --root})
  * @param seccomp        whether config.json's seccomp profile is applied (runsc filters inside its own kernel)
- * @param needsNetnsPath whether the runtime refuses to run without a prepared network namespace
- *                       (runsc's netstack copies the namespace's interfaces; with none it must run {@code --network=none})
+ * @param needsNetnsPath whether the runtime needs network flags of its own ({@link #networkArgs})
  */
 public record RuntimeProfile(String name, String defaultBinary, String debianPackage, List<String> globalArgs,
                              boolean seccomp, boolean needsNetnsPath) {
@@ -32,6 +31,21 @@ public record RuntimeProfile(String name, String defaultBinary, String debianPac
             default -> throw new BerthException(ErrorCode.INVALID_ARGUMENT, "runtime: invalid value '" + name
                     + "'; allowed: runc, crun, youki, runsc", "runtime", null);
         };
+    }
+
+    /**
+     * runsc's network flag. The sandbox joins the workload's prepared namespace; there gVisor's own
+     * netstack would copy the interfaces, but gVisor 20221219 refuses to ("cannot run with network
+     * enabled in root network namespace"): it detects the root namespace by
+     * /proc/sys/net/core/rmem_default, which newer kernels have in every namespace. So the
+     * sandbox's sockets go to the host kernel inside that namespace ({@code --network=host}, i.e.
+     * hostinet); without a prepared namespace there is no network at all.
+     */
+    public List<String> networkArgs(boolean netnsPrepared) {
+        if (!needsNetnsPath) {
+            return List.of();
+        }
+        return List.of(netnsPrepared ? "--network=host" : "--network=none");
     }
 
     /** Whether this is gVisor, which the spec's {@code isolation: sandbox} asks for. */
