@@ -38,7 +38,7 @@ final class GlobalOptions {
     Path dataDir;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "${env:BERTH_BACKEND}",
-            description = {"Default backend for workloads: docker or podman (default: $BERTH_BACKEND, else detected).",
+            description = {"Default backend for workloads: docker, podman or oci (default: $BERTH_BACKEND, else the first available of them).",
                 "Image commands ignore it: they use Berth's store unless given their own --backend."})
     String backend;
 

@@ -43,17 +43,44 @@ public final class ImageService implements AutoCloseable {
     private final RegistryOptions options;
     private final Semaphore downloads;
     private final Map<ClientKey, RegistryClient> clients = new ConcurrentHashMap<>();
+    /**
+     * Services opened with {@link #open}, one per store root in this JVM: the store's file locks
+     * are per process, so two instances over one store in one JVM would collide on them
+     * (OverlappingFileLockException) where two processes simply take turns.
+     */
+    private static final Map<Path, ImageService> OPEN = new java.util.HashMap<>();
+    private static final java.util.concurrent.locks.ReentrantLock OPEN_LOCK = new java.util.concurrent.locks.ReentrantLock();
+    private final Path sharedRoot;
+    private int references;
 
     public ImageService(ImageStore store, CredentialResolver credentials, RegistryOptions options) {
+        this(store, credentials, options, null);
+    }
+
+    private ImageService(ImageStore store, CredentialResolver credentials, RegistryOptions options, Path sharedRoot) {
         this.store = store;
         this.credentials = credentials;
         this.options = options;
         this.downloads = new Semaphore(options.maxConcurrentDownloads());
+        this.sharedRoot = sharedRoot;
     }
 
-    /** A service over the store at {@code storeRoot}, with credentials from the environment and default options. */
+    /**
+     * The service over the store at {@code storeRoot}, with credentials from the environment and
+     * default options; shared by everyone in this JVM who opens the same root (the engine and the
+     * OCI backend), and really closed when the last of them closes it.
+     */
     public static ImageService open(Path storeRoot) {
-        return new ImageService(new ImageStore(storeRoot), CredentialResolver.fromEnvironment(), RegistryOptions.defaults());
+        Path key = storeRoot.toAbsolutePath().normalize();
+        OPEN_LOCK.lock();
+        try {
+            ImageService service = OPEN.computeIfAbsent(key, k -> new ImageService(new ImageStore(k),
+                    CredentialResolver.fromEnvironment(), RegistryOptions.defaults(), k));
+            service.references++;
+            return service;
+        } finally {
+            OPEN_LOCK.unlock();
+        }
     }
 
     public ImageStore store() {
@@ -222,6 +249,17 @@ public final class ImageService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (sharedRoot != null) {
+            OPEN_LOCK.lock();
+            try {
+                if (--references > 0) {
+                    return;
+                }
+                OPEN.remove(sharedRoot);
+            } finally {
+                OPEN_LOCK.unlock();
+            }
+        }
         clients.values().forEach(RegistryClient::close);
         clients.clear();
         store.close();

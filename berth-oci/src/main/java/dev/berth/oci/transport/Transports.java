@@ -1,32 +1,22 @@
 package dev.berth.oci.transport;
 
-import dev.berth.api.error.BerthException;
-import dev.berth.api.error.ErrorCode;
-
 /**
- * Opens the transport a {@code transport} setting names: {@code local}, {@code ssh://user@host[:port]}
- * or {@code wsl://DISTRO}.
+ * Opens the transport a {@code transport} setting names: {@code local} (default),
+ * {@code ssh://user@host[:port][?identity=..&knownHosts=..]} or {@code wsl://DISTRO}; errors name
+ * the setting and the allowed forms ({@link TransportUris}).
  */
 public final class Transports {
     private Transports() {
     }
 
     public static CommandTransport open(String uri) {
-        if (uri == null || uri.isBlank() || uri.equals("local")) {
+        if (uri == null || uri.isBlank()) {
             return new LocalTransport();
         }
-        if (uri.startsWith("ssh://")) {
-            throw notAvailable(uri, "ssh");
-        }
-        if (uri.startsWith("wsl://")) {
-            throw notAvailable(uri, "wsl");
-        }
-        throw new BerthException(ErrorCode.INVALID_ARGUMENT, "transport: invalid value '" + uri
-                + "'; allowed: local, ssh://user@host[:port], wsl://DISTRO", "transport", null);
-    }
-
-    private static BerthException notAvailable(String uri, String kind) {
-        return new BerthException(ErrorCode.BACKEND_UNAVAILABLE, "transport " + uri + ": the " + kind
-                + " transport is not available in this build", "transport", null);
+        return switch (TransportUris.parse(uri)) {
+            case TransportUris.Local local -> new LocalTransport();
+            case TransportUris.Ssh ssh -> new SshTransport(ssh.target());
+            case TransportUris.Wsl wsl -> new WslTransport(wsl.distro());
+        };
     }
 }
