@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# One-stop setup: installs packages and starts dockerd; with --with-test-deps also the podman
-# service and the 127.0.0.1:5000 test registry. Idempotent; prints one ready line per component.
+# One-stop setup: installs packages and starts dockerd (runc, runsc, conmon and nftables for the
+# oci backend need no daemon); with --with-test-deps also the podman service, the 127.0.0.1:5000
+# test registry and a test sshd on 127.0.0.1:2222. Idempotent; prints one ready line per component.
 set -euo pipefail
 
 # shellcheck source=lib.sh source-path=SCRIPTDIR
@@ -32,6 +33,10 @@ registry_summary() {
   log "registry ${version:-?} ready on http://127.0.0.1:5000 (plain HTTP)"
 }
 
+oci_summary() {
+  log "oci backend: $(runc --version 2>/dev/null | head -n 1 || echo 'runc missing'), conmon $(conmon --version 2>/dev/null | awk 'NR==1{print $3}' || echo missing)"
+}
+
 main() {
   local with_test=""
   while (($#)); do
@@ -51,8 +56,10 @@ main() {
   if [[ -n "$with_test" ]]; then
     "$SCRIPTS_DIR/start-podman.sh"
     "$SCRIPTS_DIR/start-registry.sh"
+    "$SCRIPTS_DIR/start-sshd.sh"
   fi
   docker_summary
+  oci_summary
   if [[ -n "$with_test" ]]; then
     podman_summary
     registry_summary
