@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
-/** The daemon's streams over real HTTP on real docker: the followed event log and followed logs. */
+/**
+ * The daemon's streams over real HTTP on real docker: the followed event log and followed logs,
+ * and the API over the token-guarded TCP listener (run, interactive exec, logs, remove).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class DaemonEventsTest {
@@ -34,7 +37,7 @@ class DaemonEventsTest {
 
     @BeforeAll
     void start() throws IOException {
-        daemon = DaemonFixture.start(DockerBackendProvider.docker(), Map.of(), false);
+        daemon = DaemonFixture.start(DockerBackendProvider.docker(), Map.of(), true);
         client = daemon.client();
         boolean docker = client.info().backends().stream().anyMatch(b -> b.name().equals("docker") && b.available());
         if (!docker && !String.valueOf(System.getenv("BERTH_REQUIRE_BACKENDS")).contains("docker")) {
@@ -119,6 +122,38 @@ class DaemonEventsTest {
         reader.join(Duration.ofSeconds(15));
         assertThat(reader.isAlive()).as("closing a followed log ends it").isFalse();
         client.remove("ev-logs", true);
+    }
+
+    @Test
+    void tcpWithTheTokenCarriesTheWholeApi() throws Exception {
+        try (var tcp = daemon.tcpClient(DaemonFixture.TOKEN)) {
+            var status = tcp.run(WorkloadSpec.builder("ev-tcp", TestImages.BUSYBOX)
+                    .command("/bin/sh", "-c", "echo over-tcp; echo err >&2; sleep 300").build());
+            assertThat(status.state().isActive()).isTrue();
+            try (var session = tcp.execStream("ev-tcp", dev.berth.api.model.ExecRequest.of("/bin/sh", "-c", "read x; echo got:$x; exit 4")
+                    .withStdin(true))) {
+                session.stdin().write("hello\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                session.stdin().close();
+                var out = new StringBuilder();
+                int code = -1;
+                for (var e = session.next(); e != null; e = session.next()) {
+                    if (e instanceof dev.berth.api.model.ExecEvent.Output o) {
+                        out.append(new String(o.data(), java.nio.charset.StandardCharsets.UTF_8));
+                    } else if (e instanceof dev.berth.api.model.ExecEvent.Exited x) {
+                        code = x.exitCode();
+                    }
+                }
+                assertThat(out.toString()).contains("got:hello");
+                assertThat(code).isEqualTo(4);
+            }
+            dev.berth.testkit.Await.until(Duration.ofSeconds(30), () -> {
+                try (Stream<LogLine> logs = tcp.logs("ev-tcp", LogQuery.ALL)) {
+                    return logs.map(LogLine::text).toList().containsAll(List.of("over-tcp", "err"));
+                }
+            }, "both log lines over tcp");
+            assertThat(tcp.remove("ev-tcp", true)).isTrue();
+            assertThat(tcp.list(true)).extracting(s -> s.name()).doesNotContain("ev-tcp");
+        }
     }
 
     private long lastEventId() {
