@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Berth's benchmarks against the real peers (docker CLI, skopeo + umoci, podman) and prints
-# markdown tables. Usage: bench/run.sh [docker|image|daemon|all] [rounds]. Needs the test runtimes.
+# markdown tables. Usage: bench/run.sh [docker|image|daemon|oci|all] [rounds]. Needs the test runtimes.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +20,9 @@ if [[ "$which" == docker || "$which" == all ]]; then
 fi
 if [[ "$which" == daemon || "$which" == all ]]; then
   java -cp "$classpath" dev.berth.bench.DaemonBench "$ROOT/berth" 50 "${rounds:-1000}"
+fi
+if [[ "$which" == oci || "$which" == all ]]; then
+  java -cp "$classpath" dev.berth.bench.OciBench "${rounds:-30}" "$ROOT/berth"
 fi
 if [[ "$which" == image || "$which" == all ]]; then
   java -cp "$classpath" dev.berth.bench.ImageBench "${rounds:-5}"
