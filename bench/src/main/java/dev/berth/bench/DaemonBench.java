@@ -68,12 +68,16 @@ public final class DaemonBench {
         throw new IllegalStateException("daemon did not answer within 60 s");
     }
 
-    /** Each client: create+start one workload, then 9 x (ps, inspect), then rm: 20 operations. */
+    /**
+     * Each client: create+start one workload; once all 50 run (a barrier, so the ps/inspect figures
+     * are the daemon's and not dockerd's creation backlog), 9 x (ps, inspect); then rm: 20 operations.
+     */
     private static void concurrency(HttpBerthClient client, int clients, int opsPerClient) throws InterruptedException {
         var latencies = new ConcurrentHashMap<String, List<Double>>();
         var errors = new CopyOnWriteArrayList<String>();
         var ops = new AtomicInteger();
         long start = System.nanoTime();
+        var allRunning = new java.util.concurrent.CyclicBarrier(clients);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
                 String name = "bench-c" + c;
@@ -81,6 +85,7 @@ public final class DaemonBench {
                     try (var own = new HttpBerthClient(client.address(), null)) {
                         time(latencies, "create+start", () -> own.run(WorkloadSpec.builder(name, IMAGE)
                                 .command("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 600 & wait").build()), errors, ops);
+                        await(allRunning);
                         for (int i = 0; i < (opsPerClient - 2) / 2; i++) {
                             time(latencies, "ps", () -> own.list(false), errors, ops);
                             time(latencies, "inspect", () -> own.inspect(name), errors, ops);
@@ -99,6 +104,14 @@ public final class DaemonBench {
         for (String op : List.of("ps", "inspect", "create+start", "rm -f")) {
             List<Double> values = latencies.getOrDefault(op, List.of());
             System.out.printf("| %s | %d | %.1f ms | %.1f ms |%n", op, values.size(), percentile(values, 50), percentile(values, 99));
+        }
+    }
+
+    private static void await(java.util.concurrent.CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+            throw new IllegalStateException("clients did not all reach the barrier", e);
         }
     }
 
