@@ -49,6 +49,9 @@ public final class DaemonBench {
         } finally {
             daemon.destroy();
             daemon.waitFor();
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 

@@ -49,6 +49,7 @@ class DaemonChaosTest {
     private Path dir;
     private Process daemon;
     private HttpBerthClient client;
+    private boolean passed;
 
     @AfterEach
     void cleanUp() throws IOException {
@@ -60,6 +61,13 @@ class DaemonChaosTest {
         }
         if (daemon != null) {
             daemon.destroyForcibly();
+        }
+        if (passed && dir != null) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } else if (dir != null) {
+            System.err.println("chaos data dir and daemon log kept for diagnosis: " + dir);
         }
     }
 
@@ -109,6 +117,7 @@ class DaemonChaosTest {
             assertThat(client.list(true)).isEmpty();
             assertThat(docker.listOwned(ownerId)).as("resources left with owner " + ownerId).isEmpty();
         }
+        passed = true;
     }
 
     private void assertMatchesDocker(WorkloadStatus record, Backend docker, String ownerId) {
