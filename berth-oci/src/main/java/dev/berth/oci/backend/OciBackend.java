@@ -81,12 +81,13 @@ public final class OciBackend implements Backend {
         this.images = parts.images();
         this.fabric = parts.fabric();
         this.networks = parts.networks();
-        this.rootfs = new Rootfs(transport, images.service());
+        this.rootfs = new Rootfs(transport, images.service(), images.scratchDir());
         this.hosts = new HostsFiles(bundles, files, fabric, OciCapabilities.HOST_ALIAS);
         this.factory = new BundleFactory(bundles, runtimes, images, rootfs, fabric, hosts, transport, parts.nofileLimit());
         this.stats = new StatsReader(files);
         this.runtimes.get(null);
-        this.capabilities = new OciCapabilities(runtimes, fabric != null, parts.fabricError());
+        this.capabilities = new OciCapabilities(runtimes, fabric != null, parts.fabricError(),
+                transport.isLocal() ? null : transport.describe());
         this.conmonVersion = parts.conmonVersion();
     }
 

@@ -18,11 +18,14 @@ final class OciCapabilities {
     private final boolean sandbox;
     private final boolean fabric;
     private final String fabricError;
+    /** The transport's description when it reaches another host, else null. */
+    private final String remote;
 
-    OciCapabilities(Runtimes runtimes, boolean fabric, String fabricError) {
+    OciCapabilities(Runtimes runtimes, boolean fabric, String fabricError, String remote) {
         this.sandbox = runtimes.available("runsc");
         this.fabric = fabric;
         this.fabricError = fabricError;
+        this.remote = remote;
     }
 
     Capabilities of(String runtime) {
@@ -71,6 +74,16 @@ final class OciCapabilities {
         }
         if (runtime.equals("runsc")) {
             out.add("seccomp: runsc (gVisor) filters system calls in its own kernel; the OCI seccomp profile is not applied");
+        }
+        if (remote != null) {
+            out.add("rootfs over " + remote + ": each workload gets its own full copy of the image (flattened in this JVM's"
+                    + " scratch dir, sent as one tar stream); overlay over shared layers needs Berth's image store on the"
+                    + " target host; extended attributes (file capabilities) are not carried");
+            out.add("waits over " + remote + ": no inotify across the transport; exit files and followed logs are polled"
+                    + " through it with a bounded backoff (20 ms doubling to 500 ms), one round trip per look");
+            out.add("copy-in over " + remote + ": the destination is resolved inside the rootfs on the target, but the"
+                    + " entries below it are extracted by the target's GNU tar, which follows symlinks already there;"
+                    + " copy only into directories that the image and the workload do not control");
         }
         return out;
     }

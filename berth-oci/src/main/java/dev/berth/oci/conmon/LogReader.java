@@ -1,14 +1,10 @@
 package dev.berth.oci.conmon;
 
-import dev.berth.api.error.BerthException;
-import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.LogLine;
 import dev.berth.api.model.LogQuery;
 import dev.berth.api.model.LogStream;
 import dev.berth.oci.transport.CommandTransport;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.time.Duration;
@@ -101,24 +97,7 @@ public final class LogReader {
     }
 
     private byte[] readFrom(long offset) {
-        if (transport.isLocal()) {
-            try (var file = new RandomAccessFile(path, "r")) {
-                long length = file.length();
-                if (length <= offset) {
-                    return new byte[0];
-                }
-                byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - offset)];
-                file.seek(offset);
-                file.readFully(out);
-                return out;
-            } catch (java.io.FileNotFoundException e) {
-                return new byte[0];
-            } catch (IOException e) {
-                throw new BerthException(ErrorCode.INTERNAL, "cannot read the log " + path + ": " + e, e);
-            }
-        }
-        var r = transport.run(List.of("tail", "-c", "+" + (offset + 1), "--", path), null, Duration.ofSeconds(60));
-        return r.ok() ? r.stdout().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        return transport.readFileFrom(path, offset);
     }
 
     /** Yields the lines read so far, then new ones as they come, until the workload has exited. */

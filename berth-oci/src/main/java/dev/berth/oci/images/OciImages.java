@@ -43,6 +43,11 @@ public final class OciImages implements ImageOps {
         return service;
     }
 
+    /** The JVM's own scratch directory beside the image store (spooled archives, flattened rootfs copies). */
+    public Path scratchDir() {
+        return tmp;
+    }
+
     /** The stored image a workload runs; image_not_found naming it when absent. */
     public StoredImage require(String image) {
         return service.find(image).orElseThrow(() -> new BerthException(ErrorCode.IMAGE_NOT_FOUND,

@@ -25,6 +25,12 @@ public interface CommandTransport extends HostCommands, AutoCloseable {
     /** The file's bytes; a not_found {@code BerthException} when it does not exist. */
     byte[] readFile(String path);
 
+    /**
+     * The file's bytes from {@code offset} to its current end, exactly as stored (a log that grows
+     * is read on from where the last read stopped); empty when it is shorter or does not exist.
+     */
+    byte[] readFileFrom(String path, long offset);
+
     /** Extracts the tar stream into {@code dir} on the target host, creating {@code dir}. */
     void extractTar(String dir, InputStream tar);
 

@@ -4,8 +4,10 @@ import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
 import dev.berth.image.unpack.LayerUnpacker;
 import dev.berth.net.LocalHostCommands;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -75,6 +77,24 @@ public final class LocalTransport implements CommandTransport {
             return Files.readAllBytes(Path.of(path));
         } catch (NoSuchFileException e) {
             throw BerthException.notFound("file " + path);
+        } catch (IOException e) {
+            throw new BerthException(ErrorCode.INTERNAL, "cannot read " + path + ": " + e, e);
+        }
+    }
+
+    @Override
+    public byte[] readFileFrom(String path, long offset) {
+        try (var file = new RandomAccessFile(path, "r")) {
+            long length = file.length();
+            if (length <= offset) {
+                return new byte[0];
+            }
+            byte[] out = new byte[(int) Math.min(Integer.MAX_VALUE - 8, length - offset)];
+            file.seek(offset);
+            file.readFully(out);
+            return out;
+        } catch (FileNotFoundException e) {
+            return new byte[0];
         } catch (IOException e) {
             throw new BerthException(ErrorCode.INTERNAL, "cannot read " + path + ": " + e, e);
         }

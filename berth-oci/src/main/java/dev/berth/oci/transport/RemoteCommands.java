@@ -30,9 +30,12 @@ final class RemoteCommands {
     /** Exit status of {@link #READ} when the file does not exist (sysexits' EX_NOINPUT). */
     private static final int NO_SUCH_FILE = 66;
     private static final String READ = "[ -e \"$1\" ] || exit 66; exec cat -- \"$1\"";
+    /** tail counts from 1; a missing file is an empty read, like a file not grown yet. */
+    private static final String READ_FROM = "[ -e \"$1\" ] || exit 0; exec tail -c +\"$2\" -- \"$1\"";
     private static final String WRITE = "set -e; tmp=$(mktemp \"$1.berth-XXXXXX\"); trap 'rm -f -- \"$tmp\"' EXIT; "
             + "cat >\"$tmp\"; chmod \"$2\" \"$tmp\"; mv -f -- \"$tmp\" \"$1\"";
-    private static final String EXTRACT = "mkdir -p -- \"$1\" && exec tar -x -f - -C \"$1\"";
+    /** Owners as the numbers in the archive: the target's user names say nothing about a workload's files. */
+    private static final String EXTRACT = "mkdir -p -- \"$1\" && exec tar --numeric-owner -x -f - -C \"$1\"";
 
     /** How one transport reaches its target. */
     interface Client {
@@ -80,6 +83,18 @@ final class RemoteCommands {
         }
         if (output.exitCode() != 0) {
             throw failed("cannot read " + path, output);
+        }
+        return output.stdout();
+    }
+
+    byte[] readFileFrom(String path, long offset) {
+        requireAbsolute(path);
+        if (offset < 0) {
+            throw new BerthException(ErrorCode.INVALID_ARGUMENT, "offset: " + offset + " must not be negative");
+        }
+        Output output = call(List.of("sh", "-c", READ_FROM, "sh", path, Long.toString(offset + 1)), null, FILE_TIMEOUT);
+        if (output.exitCode() != 0) {
+            throw failed("cannot read " + path + " from byte " + offset, output);
         }
         return output.stdout();
     }

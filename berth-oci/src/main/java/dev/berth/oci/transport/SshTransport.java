@@ -98,6 +98,11 @@ public final class SshTransport implements CommandTransport {
     }
 
     @Override
+    public byte[] readFileFrom(String path, long offset) {
+        return remote.readFileFrom(path, offset);
+    }
+
+    @Override
     public void extractTar(String dir, InputStream tar) {
         remote.extractTar(dir, tar);
     }

@@ -108,6 +108,11 @@ public final class WslTransport implements CommandTransport {
     }
 
     @Override
+    public byte[] readFileFrom(String path, long offset) {
+        return remote.readFileFrom(path, offset);
+    }
+
+    @Override
     public void extractTar(String dir, InputStream tar) {
         remote.extractTar(dir, tar);
     }
