@@ -96,6 +96,7 @@ public final class BridgeFabric implements NetworkFabric {
 
     @Override
     public boolean removeNetwork(String name) {
+        verified.clear();
         return state.locked(file -> {
             FabricState current = file.read();
             BridgeNetwork network = current.networks().get(name);
@@ -264,22 +265,55 @@ public final class BridgeFabric implements NetworkFabric {
     }
 
     /** Bridges (after a reboot), iptables coexistence, firewall, then the netns; returns the synced state. */
+    /**
+     * Makes the workload's networks and rules real, then its sandbox. The host-side checks (bridge
+     * present, Docker-coexistence FORWARD rules, our nft table present: three processes, ~25 ms)
+     * are skipped for a network this instance verified within {@link #REVERIFY}; they catch
+     * changes made outside Berth (a flushed ruleset, a restarted Docker), which a bounded delay
+     * still catches.
+     */
     private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks) {
         var byName = new HashMap<String, BridgeNetwork>();
+        var unverified = new ArrayList<BridgeNetwork>();
         for (BridgeNetwork network : networks) {
             byName.put(network.name(), network);
+            if (!recentlyVerified(network.bridge())) {
+                unverified.add(network);
+            }
+        }
+        for (BridgeNetwork network : unverified) {
             if (!ip.linkExists(network.bridge())) {
                 bridges.ensure(network);
             }
         }
-        forward.ensure(networks.stream().map(BridgeNetwork::bridge).toList());
-        FabricState synced = firewall.sync(current);
-        sandboxes.build(record, byName);
+        if (!unverified.isEmpty()) {
+            forward.ensure(unverified.stream().map(BridgeNetwork::bridge).toList());
+        }
+        FabricState synced = firewall.sync(current, unverified.isEmpty());
+        try {
+            sandboxes.build(record, byName);
+        } catch (RuntimeException e) {
+            if (unverified.size() == networks.size()) {
+                throw e;
+            }
+            // Something changed behind our back (a bridge deleted, a host reboot): check everything.
+            verified.clear();
+            sandboxes.teardown(record.netns(), hostVeths(record));
+            return build(current, record, networks);
+        }
+        long now = System.nanoTime();
+        unverified.forEach(n -> verified.put(n.bridge(), now));
         return synced;
+    }
+
+    private boolean recentlyVerified(String bridge) {
+        Long at = verified.get(bridge);
+        return at != null && System.nanoTime() - at < REVERIFY.toNanos();
     }
 
     /** After a failed attach: remove what was built, so the caller sees the failure and nothing else. */
     private void undo(StateFile file, FabricState current, WorkloadRecord record, RuntimeException failure) {
+        verified.clear();
         try {
             sandboxes.teardown(record.netns(), hostVeths(record));
             file.write(firewall.sync(current.withoutWorkload(record.workloadId())));
@@ -291,6 +325,10 @@ public final class BridgeFabric implements NetworkFabric {
     private static List<String> hostVeths(WorkloadRecord record) {
         return record.endpoints().stream().map(EndpointRecord::hostVeth).toList();
     }
+
+    /** How long a verified bridge and its rules are trusted without looking (see {@link #build}). */
+    static final java.time.Duration REVERIFY = java.time.Duration.ofSeconds(30);
+    private final java.util.Map<String, Long> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void requireText(String what, String value) {
         if (value == null || value.isBlank()) {

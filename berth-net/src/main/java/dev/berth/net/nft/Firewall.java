@@ -32,9 +32,14 @@ public final class Firewall {
 
     /** Applies {@code state}'s rules if needed; returns the state carrying the applied script's digest. */
     public FabricState sync(FabricState state) {
+        return sync(state, false);
+    }
+
+    /** As {@link #sync(FabricState)}; {@code trustTable}: the table was seen recently, do not look for it again. */
+    public FabricState sync(FabricState state, boolean trustTable) {
         String script = script(state);
         String digest = digest(script);
-        boolean current = digest.equals(state.rulesetDigest()) && (state.networks().isEmpty() || nft.exists(table));
+        boolean current = digest.equals(state.rulesetDigest()) && (state.networks().isEmpty() || trustTable || nft.exists(table));
         if (!current) {
             nft.apply(script);
         }
