@@ -4,7 +4,6 @@ import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
 import dev.berth.net.LocalHostCommands;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * new session: a call costs a round trip, not a handshake. The server's {@code MaxSessions}
  * (default 10) bounds how many calls may run at once over that connection.
  */
-public final class SshTransport implements CommandTransport {
+public final class SshTransport extends RemoteTransport {
     private static final System.Logger LOG = System.getLogger(SshTransport.class.getName());
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     /** Idle seconds after which a master left behind by a JVM that never called close() exits. */
@@ -63,48 +62,17 @@ public final class SshTransport implements CommandTransport {
     }
 
     @Override
+    protected RemoteCommands remote() {
+        return remote;
+    }
+
+    @Override
     public String describe() {
         return "ssh " + target.address();
     }
 
     public SshTarget target() {
         return target;
-    }
-
-    @Override
-    public boolean isLocal() {
-        return false;
-    }
-
-    @Override
-    public Result run(List<String> argv, byte[] stdin, Duration timeout) {
-        return remote.run(argv, stdin, timeout);
-    }
-
-    /** The live ssh client process: its stdio is the remote program's; destroying it closes the session. */
-    @Override
-    public Process start(List<String> argv) {
-        return remote.start(argv);
-    }
-
-    @Override
-    public void writeFile(String path, byte[] content, int mode) {
-        remote.writeFile(path, content, mode);
-    }
-
-    @Override
-    public byte[] readFile(String path) {
-        return remote.readFile(path);
-    }
-
-    @Override
-    public byte[] readFileFrom(String path, long offset) {
-        return remote.readFileFrom(path, offset);
-    }
-
-    @Override
-    public void extractTar(String dir, InputStream tar) {
-        remote.extractTar(dir, tar);
     }
 
     /** Stops the master connection and removes its socket directory. */

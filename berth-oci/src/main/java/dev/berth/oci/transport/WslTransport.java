@@ -3,8 +3,6 @@ package dev.berth.oci.transport;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -23,7 +21,7 @@ import java.util.regex.Pattern;
  * script evaluates (globbing and field splitting off). Environment blocks are UTF-16 on
  * Windows, so nothing is lost to a code page.
  */
-public final class WslTransport implements CommandTransport {
+public final class WslTransport extends RemoteTransport {
     /** The environment variable that carries the quoted command line into the distribution. */
     static final String COMMAND_VARIABLE = "BERTH_WSL_COMMAND";
     /** Expands the variable as one word (IFS empty, no globbing) and lets the shell parse it. */
@@ -77,44 +75,13 @@ public final class WslTransport implements CommandTransport {
     }
 
     @Override
+    protected RemoteCommands remote() {
+        return remote;
+    }
+
+    @Override
     public String describe() {
         return "wsl " + distro;
-    }
-
-    @Override
-    public boolean isLocal() {
-        return false;
-    }
-
-    @Override
-    public Result run(List<String> argv, byte[] stdin, Duration timeout) {
-        return remote.run(argv, stdin, timeout);
-    }
-
-    /** The live wsl.exe process: its stdio is the Linux program's. */
-    @Override
-    public Process start(List<String> argv) {
-        return remote.start(argv);
-    }
-
-    @Override
-    public void writeFile(String path, byte[] content, int mode) {
-        remote.writeFile(path, content, mode);
-    }
-
-    @Override
-    public byte[] readFile(String path) {
-        return remote.readFile(path);
-    }
-
-    @Override
-    public byte[] readFileFrom(String path, long offset) {
-        return remote.readFileFrom(path, offset);
-    }
-
-    @Override
-    public void extractTar(String dir, InputStream tar) {
-        remote.extractTar(dir, tar);
     }
 
     @Override
