@@ -37,6 +37,9 @@ step "Running a workload in the foreground; its exit code becomes berth's"
 show "$BERTH" run --rm --name demo-hello "$IMAGE" sh -c 'echo "hello from $(hostname), a Berth workload"; exit 3' \
   || log "berth run exited with $? (the workload's own exit code)"
 
+step "The same image on the oci backend: runc under conmon, Berth's own bridge network, no container engine"
+show "$BERTH" run --rm --backend oci --name demo-oci "$IMAGE" sh -c 'echo "hello from $(hostname) at $(ip -4 -o addr show eth0 2>/dev/null | cut -d" " -f7)"; ls /'
+
 step "A long-running workload with a published port"
 "$BERTH" rm -f demo-web >/dev/null 2>&1 || true
 show "$BERTH" run -d --name demo-web -p 8080 --memory 64Mi --cpus 0.5 "$IMAGE" \
