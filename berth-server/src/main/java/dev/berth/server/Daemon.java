@@ -23,6 +23,7 @@ public final class Daemon implements AutoCloseable {
     private final ApiServer server;
     private final boolean stopWorkloadsOnExit;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Daemon(Engine engine, ApiServer server, boolean stopWorkloadsOnExit) {
         this.engine = engine;
@@ -68,8 +69,12 @@ public final class Daemon implements AutoCloseable {
         stopped.await();
     }
 
+    /** Idempotent: a shutdown hook and an owner may both call it. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         try {
             server.close();
             if (stopWorkloadsOnExit) {

@@ -31,11 +31,16 @@ final class DaemonFixture implements AutoCloseable {
     }
 
     static DaemonFixture start(BackendProvider provider, Map<String, String> settings, boolean tcp) throws IOException {
+        return start(provider, settings, tcp, false);
+    }
+
+    static DaemonFixture start(BackendProvider provider, Map<String, String> settings, boolean tcp, boolean stopWorkloadsOnExit)
+            throws IOException {
         Path dir = Files.createTempDirectory("berth-daemon-");
         var engine = Engine.builder().dataDir(dir.resolve("data")).defaultBackend(provider.name()).provider(provider)
                 .backendSettings(provider.name(), settings).build();
         var listen = new ApiServer.Listen(dir.resolve("berth.sock"), tcp ? new InetSocketAddress("127.0.0.1", 0) : null, tcp ? TOKEN : null);
-        return new DaemonFixture(dir, Daemon.start(engine, listen, false));
+        return new DaemonFixture(dir, Daemon.start(engine, listen, stopWorkloadsOnExit));
     }
 
     HttpBerthClient client() {
