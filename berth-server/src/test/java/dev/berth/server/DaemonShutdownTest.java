@@ -22,7 +22,7 @@ class DaemonShutdownTest {
     }
 
     @Test
-    void stopWorkloadsOnExitStopsThemWithoutRecordingAUserStop() throws Exception {
+    void stopWorkloadsOnExitStopsThem() throws Exception {
         assertStateAfterShutdown(true, WorkloadState.EXITED);
     }
 
