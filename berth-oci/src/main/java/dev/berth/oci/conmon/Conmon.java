@@ -32,7 +32,8 @@ import java.util.concurrent.TimeoutException;
  * a child's stdout when the child exits, which would lose a report written a moment later.
  */
 public final class Conmon {
-    static final String WRAPPER = "cd \"$1\" || exit 125; shift; { \"$@\" 3>&1 1>/dev/null 2>&4 4>&-; } 4>&2 | head -n 1";
+    static final String WRAPPER = "cd \"$1\" || exit 125; shift; { _OCI_SYNCPIPE=3 \"$@\" 3>&1 1>/dev/null 2>&4 4>&-; } 4>&2"
+            + " | { IFS= read -r line && printf '%s\\n' \"$line\"; }";
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -54,7 +55,8 @@ public final class Conmon {
 
     /** Creates the container {@code id} from {@code paths.bundle()}; returns its pid once the runtime created it. */
     public int create(String id, String name, RuntimeCli runtime, Paths paths) {
-        var argv = new ArrayList<>(List.of("setsid", "env", "_OCI_SYNCPIPE=3", "sh", "-c", WRAPPER, "berth-conmon",
+        // sh's own builtins set the variable and copy the line: no env or head process on the create path.
+        var argv = new ArrayList<>(List.of("setsid", "sh", "-c", WRAPPER, "berth-conmon",
                 paths.bundle(), binary, "--api-version", "1", "-c", id, "-u", id, "-n", name,
                 "-r", runtime.binary(), "-b", paths.bundle(), "-p", paths.bundle() + "/pidfile",
                 "--conmon-pidfile", paths.bundle() + "/conmon.pid", "--exit-dir", paths.statusDir(),
