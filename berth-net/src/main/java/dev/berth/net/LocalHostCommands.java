@@ -2,6 +2,7 @@ package dev.berth.net;
 
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,19 +24,46 @@ public final class LocalHostCommands implements HostCommands {
     public Result run(List<String> argv, byte[] stdin, Duration timeout) {
         Process process = start(argv);
         try {
+            Completed done = complete(process, stdin == null ? null : new ByteArrayInputStream(stdin), timeout)
+                    .orElseThrow(() -> new BerthException(ErrorCode.TIMEOUT,
+                            argv.getFirst() + " did not finish within " + timeout.toSeconds() + " s"));
+            return new Result(done.exitCode(), done.stdoutText(), done.stderrText());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BerthException(ErrorCode.INTERNAL, "interrupted while running " + argv.getFirst(), e);
+        }
+    }
+
+    /** What a finished process printed, as bytes. */
+    public record Completed(int exitCode, byte[] stdout, byte[] stderr) {
+        public String stdoutText() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        public String stderrText() {
+            return new String(stderr, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * Feeds {@code stdin} (null = none) to a started process while draining its stdout and stderr,
+     * and waits for it: empty when {@code timeout} passed (the process tree is then killed). An
+     * interrupt kills the tree too. Shared by this class and the remote transports.
+     */
+    public static Optional<Completed> complete(Process process, InputStream stdin, Duration timeout) throws InterruptedException {
+        try {
             var out = drain(process.getInputStream());
             var err = drain(process.getErrorStream());
             Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), stdin));
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(process);
-                throw new BerthException(ErrorCode.TIMEOUT, argv.getFirst() + " did not finish within " + timeout.toSeconds() + " s");
+                return Optional.empty();
             }
             feeder.join();
-            return new Result(process.exitValue(), out.text(), err.text());
+            return Optional.of(new Completed(process.exitValue(), out.bytes(), err.bytes()));
         } catch (InterruptedException e) {
             killTree(process);
-            Thread.currentThread().interrupt();
-            throw new BerthException(ErrorCode.INTERNAL, "interrupted while running " + argv.getFirst(), e);
+            throw e;
         }
     }
 
@@ -53,10 +82,10 @@ public final class LocalHostCommands implements HostCommands {
         process.destroyForcibly();
     }
 
-    private static void feed(OutputStream stdin, byte[] data) {
+    private static void feed(OutputStream stdin, InputStream data) {
         try (stdin) {
             if (data != null) {
-                stdin.write(data);
+                data.transferTo(stdin);
             }
         } catch (IOException e) {
             // The program exited without reading all of its input; its exit code tells the caller.
@@ -79,9 +108,9 @@ public final class LocalHostCommands implements HostCommands {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Thread thread;
 
-        String text() throws InterruptedException {
+        byte[] bytes() throws InterruptedException {
             thread.join();
-            return bytes.toString(StandardCharsets.UTF_8);
+            return bytes.toByteArray();
         }
     }
 }

@@ -5,16 +5,11 @@ import dev.berth.api.error.ErrorCode;
 import dev.berth.net.HostCommands.Result;
 import dev.berth.net.LocalHostCommands;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the ssh and wsl transports share. Their target parses one command line with a POSIX
@@ -112,23 +107,16 @@ final class RemoteCommands {
         bounded.addAll(argv);
         Process process = client.start(ShellQuoting.command(bounded));
         try {
-            var out = drain(process.getInputStream());
-            var err = drain(process.getErrorStream());
-            Thread feeder = Thread.ofVirtual().start(() -> feed(process.getOutputStream(), stdin));
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LocalHostCommands.killTree(process);
-                throw new BerthException(ErrorCode.TIMEOUT,
-                        target + ": " + argv.getFirst() + " did not finish within " + timeout.toMillis() + " ms; killed");
-            }
-            feeder.join();
-            String stderr = new String(err.bytes(), StandardCharsets.UTF_8);
-            String failure = client.failure(process.exitValue(), stderr);
+            LocalHostCommands.Completed done = LocalHostCommands.complete(process, stdin, timeout)
+                    .orElseThrow(() -> new BerthException(ErrorCode.TIMEOUT,
+                            target + ": " + argv.getFirst() + " did not finish within " + timeout.toMillis() + " ms; killed"));
+            String stderr = done.stderrText();
+            String failure = client.failure(done.exitCode(), stderr);
             if (failure != null) {
                 throw new BerthException(ErrorCode.BACKEND_UNAVAILABLE, target + ": " + failure);
             }
-            return new Output(process.exitValue(), out.bytes(), stderr);
+            return new Output(done.exitCode(), done.stdout(), stderr);
         } catch (InterruptedException e) {
-            LocalHostCommands.killTree(process);
             Thread.currentThread().interrupt();
             throw new BerthException(ErrorCode.INTERNAL, "interrupted while running " + argv.getFirst() + " on " + target, e);
         }
@@ -150,38 +138,6 @@ final class RemoteCommands {
         }
     }
 
-    private static void feed(OutputStream stdin, InputStream data) {
-        try (stdin) {
-            if (data != null) {
-                data.transferTo(stdin);
-            }
-        } catch (IOException e) {
-            // The program exited without reading all of its input; its exit status tells the caller.
-        }
-    }
-
-    private static Sink drain(InputStream in) {
-        var sink = new Sink();
-        sink.thread = Thread.ofVirtual().start(() -> {
-            try (in) {
-                in.transferTo(sink.bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        return sink;
-    }
-
     private record Output(int exitCode, byte[] stdout, String stderr) {
-    }
-
-    private static final class Sink {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Thread thread;
-
-        byte[] bytes() throws InterruptedException {
-            thread.join();
-            return bytes.toByteArray();
-        }
     }
 }
