@@ -2,7 +2,6 @@ package dev.berth.bench;
 
 import dev.berth.api.model.WorkloadStatus;
 import dev.berth.api.spec.WorkloadSpec;
-import dev.berth.server.client.DaemonAddress;
 import dev.berth.server.client.HttpBerthClient;
 import dev.berth.testkit.TestImages;
 import java.io.IOException;
@@ -37,38 +36,15 @@ public final class DaemonBench {
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int records = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
         Path dir = Files.createTempDirectory("berth-daemon-bench-");
-        Path socket = dir.resolve("berth.sock");
-        Process daemon = new ProcessBuilder(launcher.toString(), "--backend", "docker", "daemon", "--socket", socket.toString(),
-                "--data-dir", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-        try (var client = new HttpBerthClient(DaemonAddress.unix(socket), null)) {
-            awaitUp(client, daemon);
-            TestImages.ensureImported(client, "docker");
-            concurrency(client, clients, 20);
-            manyRecords(client, daemon, records);
+        try (var daemon = BenchDaemon.start(launcher.toString(), "docker", dir)) {
+            TestImages.ensureImported(daemon.client, "docker");
+            concurrency(daemon.client, clients, 20);
+            manyRecords(daemon.client, daemon.process, records);
         } finally {
-            daemon.destroy();
-            daemon.waitFor();
             try (var paths = Files.walk(dir)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    private static void awaitUp(HttpBerthClient client, Process daemon) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("daemon exited with " + daemon.exitValue());
-            }
-            try {
-                client.ping();
-                return;
-            } catch (RuntimeException e) {
-                Thread.sleep(50); // startup of another process: nothing to wait on but its socket
-            }
-        }
-        throw new IllegalStateException("daemon did not answer within 60 s");
     }
 
     /**

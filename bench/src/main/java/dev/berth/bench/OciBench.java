@@ -4,8 +4,6 @@ import dev.berth.api.model.WorkloadState;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.engine.Engine;
 import dev.berth.oci.OciBackendProvider;
-import dev.berth.server.client.DaemonAddress;
-import dev.berth.server.client.HttpBerthClient;
 import dev.berth.testkit.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -178,24 +176,17 @@ public final class OciBench {
     private static String daemonRow(String launcher, Path base, OciRawRuntime raw, int rounds) throws Exception {
         Path dir = base.resolve("daemon");
         Files.createDirectories(dir);
-        Path socket = dir.resolve("berth.sock");
-        Process daemon = new ProcessBuilder(launcher, "--backend", "oci", "daemon", "--socket", socket.toString(),
-                "--data-dir", dir.resolve("data").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
-        try (var client = new HttpBerthClient(DaemonAddress.unix(socket), null)) {
-            awaitUp(client, daemon);
+        try (var daemon = BenchDaemon.start(launcher, "oci", dir)) {
+            var client = daemon.client;
             TestImages.ensureImported(client, "oci");
             client.run(WorkloadSpec.builder(ANCHOR, IMAGE).runtime("runc").command("sleep", "3600").build());
             try {
-                var s = pairedCli(raw, List.of(launcher, "-H", "unix://" + socket, "run", "--rm", IMAGE, "true"), "dmn", rounds,
-                        () -> { });
+                var s = pairedCli(raw, List.of(launcher, "-H", "unix://" + daemon.socket, "run", "--rm", IMAGE, "true"), "dmn",
+                        rounds, () -> { });
                 return cliRow("(c) `berth -H unix://... run --rm " + IMAGE + " true` through `berth daemon`", s, "");
             } finally {
                 client.remove(ANCHOR, true);
             }
-        } finally {
-            daemon.destroy();
-            daemon.waitFor();
         }
     }
 
@@ -226,22 +217,6 @@ public final class OciBench {
         String row = s.row(null);
         // Sample.row renders "| scenario | ... | ratio | verdict |": put the scenario and the note in.
         return "| " + scenario + " " + row.substring(3, row.length() - 2) + note + " |";
-    }
-
-    private static void awaitUp(HttpBerthClient client, Process daemon) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("daemon exited with " + daemon.exitValue());
-            }
-            try {
-                client.ping();
-                return;
-            } catch (RuntimeException e) {
-                Thread.sleep(50); // startup of another process: nothing to wait on but its socket
-            }
-        }
-        throw new IllegalStateException("daemon did not answer within 60 s");
     }
 
     private static List<String> concat(List<String> head, String... tail) {
