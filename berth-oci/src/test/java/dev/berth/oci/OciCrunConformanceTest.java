@@ -1,40 +1,14 @@
 package dev.berth.oci;
 
-import dev.berth.api.spi.BackendProvider;
-import dev.berth.api.spi.SpecField;
-import dev.berth.testkit.ConformanceSuite;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The conformance kit against crun under conmon. Skipped with the backend's reason where crun
- * cannot run: crun 1.8 refuses a cgroup v1 hybrid host whose cgroup2 hierarchy has controllers, as this one does. Skipped even when the oci backend is required
- * (BERTH_REQUIRE_BACKENDS): that requirement is on its default runtime, runc.
+ * cannot run: crun 1.8 refuses a cgroup v1 hybrid host whose cgroup2 hierarchy has controllers,
+ * as this one does.
  */
-class OciCrunConformanceTest extends ConformanceSuite {
-    @Override
-    protected BackendProvider provider() {
-        return OciBackendProvider.oci();
-    }
-
-    @Override
-    protected Map<String, String> backendSettings() {
-        return Map.of(OciBackendProvider.RUNTIME, "crun");
-    }
-
-    @Override
-    protected void assumeAvailable() {
-        try {
-            super.assumeAvailable();
-        } catch (AssertionError e) {
-            Assumptions.abort(getClass().getSimpleName() + " skipped: " + e.getMessage());
-        }
-    }
-
-    @Override
-    public Set<SpecField> unsupportedFields() {
-        return Set.of(SpecField.SECURITY_GROUPS, SpecField.VOLUME_SIZE, SpecField.VOLUME_ENCRYPTED, SpecField.USER_DATA,
-                SpecField.KEEP_ALIVE);
+class OciCrunConformanceTest extends OciRuntimeConformance {
+    OciCrunConformanceTest() {
+        super("crun", true, Set.of());
     }
 }

@@ -1,9 +1,6 @@
 package dev.berth.oci;
 
-import dev.berth.api.spi.BackendProvider;
 import dev.berth.api.spi.SpecField;
-import dev.berth.testkit.ConformanceSuite;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -13,21 +10,9 @@ import org.junit.jupiter.api.Test;
  * Berth's bridge fabric for networks. gVisor's own netstack refuses this kernel's namespaces, so
  * the sandbox uses hostinet inside the workload's namespace (reported in {@code info()}).
  */
-class OciRunscConformanceTest extends ConformanceSuite {
-    @Override
-    protected BackendProvider provider() {
-        return OciBackendProvider.oci();
-    }
-
-    @Override
-    protected Map<String, String> backendSettings() {
-        return Map.of(OciBackendProvider.RUNTIME, "runsc");
-    }
-
-    @Override
-    public Set<SpecField> unsupportedFields() {
-        return Set.of(SpecField.SECURITY_GROUPS, SpecField.VOLUME_SIZE, SpecField.VOLUME_ENCRYPTED, SpecField.USER_DATA,
-                SpecField.KEEP_ALIVE, SpecField.SYSCTLS);
+class OciRunscConformanceTest extends OciRuntimeConformance {
+    OciRunscConformanceTest() {
+        super("runsc", false, Set.of(SpecField.SYSCTLS));
     }
 
     /**
