@@ -216,7 +216,7 @@ public final class UnixSocketHttp implements AutoCloseable {
             opened.increment();
             return c;
         } catch (IOException e) {
-            throw new DockerIOException(endpoint(), socket == null ? "Cannot connect" : "Cannot connect to the engine socket", e);
+            throw DockerIOException.connecting(endpoint(), socket == null ? "Cannot connect" : "Cannot connect to the engine socket", e);
         }
     }
 

@@ -164,7 +164,7 @@ final class DaemonHttp implements AutoCloseable {
     }
 
     private BerthException failure(DockerIOException e) {
-        if (e.getMessage().startsWith("Cannot connect")) {
+        if (e.connecting()) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             return DaemonAddress.unreachable(address, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
         }
