@@ -8,6 +8,7 @@ public enum ErrorCode {
     INVALID_SPEC("invalid_spec", 400),
     INVALID_ARGUMENT("invalid_argument", 400),
     PAYLOAD_TOO_LARGE("payload_too_large", 413),
+    UNAUTHORIZED("unauthorized", 401),
     UNSUPPORTED("unsupported", 422),
     NOT_FOUND("not_found", 404),
     IMAGE_NOT_FOUND("image_not_found", 404),

@@ -152,7 +152,7 @@ final class DaemonHttp implements AutoCloseable {
             ApiError error = ApiJson.mapper().readValue(body, ApiError.class);
             if (error.code() != null) {
                 if (status == 401) {
-                    return new BerthException(ErrorCode.INVALID_ARGUMENT, "the daemon at " + address + " refused the token: " + error.message(), "token", null);
+                    return new BerthException(ErrorCode.UNAUTHORIZED, "the daemon at " + address + " refused the token: " + error.message(), "token", null);
                 }
                 return error.toException();
             }

@@ -125,23 +125,12 @@ public final class ApiServer implements AutoCloseable {
                 ? header.substring(7).getBytes(StandardCharsets.UTF_8) : new byte[0];
         if (token == null || !MessageDigest.isEqual(token, given)) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new UnauthorizedException();
-        }
-    }
-
-    /** A 401 without a stable ErrorCode of its own. */
-    static final class UnauthorizedException extends BerthException {
-        private static final long serialVersionUID = 1L;
-
-        UnauthorizedException() {
-            super(ErrorCode.INVALID_ARGUMENT, "missing or wrong bearer token (Authorization: Bearer <token>)");
+            throw new BerthException(ErrorCode.UNAUTHORIZED, "missing or wrong bearer token (Authorization: Bearer <token>)");
         }
     }
 
     static void fail(Context ctx, BerthException e) {
-        int status = e instanceof UnauthorizedException ? 401 : e.code().httpStatus();
-        String code = e instanceof UnauthorizedException ? "unauthorized" : e.code().code();
-        ctx.status(status).json(new ApiError(code, e.getMessage(), e.field()));
+        ctx.status(e.code().httpStatus()).json(ApiError.of(e));
     }
 
     private static BerthException fromJavalin(HttpResponseException e, Context ctx) {
