@@ -29,7 +29,8 @@ import dev.berth.api.spec.Signal;
 import dev.berth.api.spec.SpecParser;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.docker.api.HttpRequest;
-import dev.berth.server.http.ApiError;
+import dev.berth.server.http.ApiBodies;
+import dev.berth.server.http.ApiBodies.PullEvent;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -161,19 +162,10 @@ public final class HttpBerthClient implements BerthClient {
         return http.call(http.request("POST", workload(name) + "/wait" + Query.of("timeout", millis(timeout))), ExitStatus.class);
     }
 
-    /** One line of the pull stream (mirrors the daemon's ImageRoutes.PullEvent). */
-    record PullEvent(PullProgress progress, ImageInfo image, ApiError error) {
-    }
-
     @Override
     public ImageInfo pullImage(String backend, String image, String platform, PullPolicy policy, Credentials credentials,
                                Consumer<PullProgress> progress) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("image", image);
-        body.put("platform", platform);
-        body.put("policy", policy);
-        body.put("backend", backend);
-        body.put("credentials", credentials);
+        var body = new ApiBodies.PullBody(image, platform, policy, backend, credentials);
         try (Stream<PullEvent> events = http.stream(http.json("POST", "/v1/images/pull", body), PullEvent.class)) {
             for (PullEvent event : (Iterable<PullEvent>) events::iterator) {
                 if (event.error() != null) {
@@ -192,9 +184,7 @@ public final class HttpBerthClient implements BerthClient {
 
     @Override
     public String pushImage(String image, Credentials credentials) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("image", image);
-        body.put("credentials", credentials);
+        var body = new ApiBodies.PushBody(image, credentials);
         return http.call(http.json("POST", "/v1/images/push", body), Map.class).get("digest").toString();
     }
 
@@ -205,7 +195,7 @@ public final class HttpBerthClient implements BerthClient {
 
     @Override
     public void unpackImage(String image, Path dir) {
-        http.callNoContent(http.json("POST", "/v1/images/unpack", Map.of("image", image, "dir", dir.toAbsolutePath().toString())), false);
+        http.callNoContent(http.json("POST", "/v1/images/unpack", new ApiBodies.UnpackBody(image, dir.toAbsolutePath().toString())), false);
     }
 
     @Override
@@ -226,11 +216,7 @@ public final class HttpBerthClient implements BerthClient {
 
     @Override
     public void tagImage(String backend, String source, String target) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("source", source);
-        body.put("target", target);
-        body.put("backend", backend);
-        http.callNoContent(http.json("POST", "/v1/images/tag", body), false);
+        http.callNoContent(http.json("POST", "/v1/images/tag", new ApiBodies.TagBody(source, target, backend)), false);
     }
 
     @Override
@@ -244,21 +230,13 @@ public final class HttpBerthClient implements BerthClient {
 
     @Override
     public ImageInfo importImage(String backend, Path source, String target, List<String> changes) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("path", source.toAbsolutePath().toString());
-        body.put("target", target);
-        body.put("changes", changes);
-        body.put("backend", backend);
+        var body = new ApiBodies.ImportPathBody(source.toAbsolutePath().toString(), target, changes, backend);
         return http.call(http.json("POST", "/v1/images/import-path", body), ImageInfo.class);
     }
 
     @Override
     public NetworkInfo createNetwork(String backend, NetworkSpec spec) {
-        var body = new java.util.LinkedHashMap<String, Object>();
-        body.put("backend", backend);
-        body.put("name", spec.name());
-        body.put("internal", spec.internal());
-        body.put("subnet", spec.subnet());
+        var body = new ApiBodies.NetworkBody(backend, spec.name(), spec.internal(), spec.subnet());
         return http.call(http.json("POST", "/v1/networks", body), NetworkInfo.class);
     }
 
@@ -301,7 +279,7 @@ public final class HttpBerthClient implements BerthClient {
 
     @Override
     public CleanupReport pruneOwner(String ownerId) {
-        return http.call(http.json("POST", "/v1/system/prune-owner", Map.of("owner", ownerId)), CleanupReport.class);
+        return http.call(http.json("POST", "/v1/system/prune-owner", new ApiBodies.PruneOwnerBody(ownerId)), CleanupReport.class);
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.berth.server.http;
 import dev.berth.api.client.BerthClient;
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
-import dev.berth.api.model.Credentials;
-import dev.berth.api.model.PullProgress;
 import dev.berth.api.spec.PullPolicy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -26,50 +24,29 @@ final class ImageRoutes {
         this.client = client;
     }
 
-    /** POST /v1/images/pull body. */
-    record PullBody(String image, String platform, PullPolicy policy, String backend, Credentials credentials) {
-    }
-
-    /** POST /v1/images/push body. */
-    record PushBody(String image, Credentials credentials) {
-    }
-
-    record TagBody(String source, String target, String backend) {
-    }
-
-    record ImportPathBody(String path, String target, List<String> changes, String backend) {
-    }
-
-    record UnpackBody(String image, String dir) {
-    }
-
-    /** One line of the pull stream: progress lines, then exactly one of image or error. */
-    record PullEvent(PullProgress progress, Object image, ApiError error) {
-    }
-
     void register(RoutesConfig routes) {
         routes.get("/v1/images", ctx -> ctx.json(client.listImages(backend(ctx))));
         routes.get("/v1/images/inspect", ctx -> ctx.json(client.inspectImage(backend(ctx), Requests.required(ctx, "image"))));
         routes.delete("/v1/images", this::remove);
         routes.post("/v1/images/pull", this::pull);
         routes.post("/v1/images/push", ctx -> {
-            var body = Requests.body(ctx, PushBody.class);
+            var body = Requests.body(ctx, ApiBodies.PushBody.class);
             ctx.json(java.util.Map.of("digest", client.pushImage(required("image", body.image()), body.credentials())));
         });
         routes.post("/v1/images/prune", ctx -> ctx.json(client.pruneImages(backend(ctx))));
         routes.post("/v1/images/tag", ctx -> {
-            var body = Requests.body(ctx, TagBody.class);
+            var body = Requests.body(ctx, ApiBodies.TagBody.class);
             client.tagImage(body.backend(), required("source", body.source()), required("target", body.target()));
             ctx.status(204);
         });
         routes.post("/v1/images/import", this::importTar);
         routes.post("/v1/images/import-path", ctx -> {
-            var body = Requests.body(ctx, ImportPathBody.class);
+            var body = Requests.body(ctx, ApiBodies.ImportPathBody.class);
             ctx.status(201).json(client.importImage(body.backend(), Path.of(required("path", body.path())),
                     body.target(), body.changes() == null ? List.of() : body.changes()));
         });
         routes.post("/v1/images/unpack", ctx -> {
-            var body = Requests.body(ctx, UnpackBody.class);
+            var body = Requests.body(ctx, ApiBodies.UnpackBody.class);
             client.unpackImage(required("image", body.image()), Path.of(required("dir", body.dir())));
             ctx.status(204);
         });
@@ -86,25 +63,25 @@ final class ImageRoutes {
 
     /** Streams progress as NDJSON while the pull runs on its own virtual thread. */
     private void pull(Context ctx) {
-        var body = Requests.body(ctx, PullBody.class);
+        var body = Requests.body(ctx, ApiBodies.PullBody.class);
         String image = required("image", body.image());
-        var queue = new LinkedBlockingQueue<PullEvent>();
+        var queue = new LinkedBlockingQueue<ApiBodies.PullEvent>();
         Thread.ofVirtual().start(() -> {
             try {
                 var info = client.pullImage(body.backend(), image, body.platform(),
                         body.policy() == null ? PullPolicy.ALWAYS : body.policy(), body.credentials(),
-                        p -> queue.add(new PullEvent(p, null, null)));
-                queue.add(new PullEvent(null, info, null));
+                        p -> queue.add(new ApiBodies.PullEvent(p, null, null)));
+                queue.add(new ApiBodies.PullEvent(null, info, null));
             } catch (BerthException e) {
-                queue.add(new PullEvent(null, null, ApiError.of(e)));
+                queue.add(new ApiBodies.PullEvent(null, null, ApiError.of(e)));
             } catch (RuntimeException e) {
-                queue.add(new PullEvent(null, null, new ApiError(ErrorCode.INTERNAL.code(), String.valueOf(e.getMessage()), null)));
+                queue.add(new ApiBodies.PullEvent(null, null, new ApiError(ErrorCode.INTERNAL.code(), String.valueOf(e.getMessage()), null)));
             }
         });
         NdjsonStream.send(ctx, Stream.iterate(take(queue), e -> e != null, e -> e.progress() == null ? null : take(queue)));
     }
 
-    private static PullEvent take(LinkedBlockingQueue<PullEvent> queue) {
+    private static ApiBodies.PullEvent take(LinkedBlockingQueue<ApiBodies.PullEvent> queue) {
         try {
             return queue.take();
         } catch (InterruptedException e) {

@@ -16,17 +16,10 @@ final class SystemRoutes {
         this.client = client;
     }
 
-    /** POST /v1/networks body. */
-    record NetworkBody(String backend, String name, boolean internal, String subnet) {
-    }
-
-    record PruneOwnerBody(String owner) {
-    }
-
     void register(RoutesConfig routes) {
         routes.get("/v1/networks", ctx -> ctx.json(client.listNetworks()));
         routes.post("/v1/networks", ctx -> {
-            var body = Requests.body(ctx, NetworkBody.class);
+            var body = Requests.body(ctx, ApiBodies.NetworkBody.class);
             var spec = new NetworkSpec(ImageRoutes.required("name", body.name()), body.internal(), body.subnet());
             ctx.status(201).json(client.createNetwork(body.backend(), spec));
         });
@@ -39,7 +32,7 @@ final class SystemRoutes {
         routes.post("/v1/system/reap", ctx -> ctx.json(client.reap()));
         routes.get("/v1/system/foreign", ctx -> ctx.json(client.foreignResources()));
         routes.post("/v1/system/prune-owner", ctx -> {
-            var body = Requests.body(ctx, PruneOwnerBody.class);
+            var body = Requests.body(ctx, ApiBodies.PruneOwnerBody.class);
             ctx.json(client.pruneOwner(ImageRoutes.required("owner", body.owner())));
         });
     }
