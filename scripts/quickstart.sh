@@ -9,7 +9,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/lib.sh"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
-show() { printf '$ %s\n' "$*"; "$@"; }
+# show CMD...: prints the command as it could be pasted into a shell (words with special
+# characters single-quoted), then runs it.
+show() {
+  local line='$' word
+  for word in "$@"; do
+    if [[ "$word" =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then
+      line+=" $word"
+    else
+      line+=" '${word//\'/\'\\\'\'}'"
+    fi
+  done
+  printf '%s\n' "$line"
+  "$@"
+}
 
 require_root
 step "Installing and starting the Docker engine (Debian docker.io)"
@@ -27,6 +40,9 @@ step "Starting the Berth daemon (unix:///run/berth/berth.sock, records in /var/l
 
 BERTH="$ROOT/berth"
 IMAGE="berth-demo/busybox:1"
+# The demo's own events are the ones after this id (the data dir may hold older ones).
+first_event="$("$BERTH" events | tail -n 1 | cut -d' ' -f1)"
+
 step "Importing a demo image from Debian's busybox-static (no registry needed)"
 tar_file="$(mktemp --suffix=.tar)"
 trap 'rm -f "$tar_file"' EXIT
@@ -51,7 +67,7 @@ show "$BERTH" logs demo-web
 show "$BERTH" stats --no-stream demo-web
 show "$BERTH" stop -t 2 demo-web
 show "$BERTH" rm demo-web
-show "$BERTH" events
+show "$BERTH" events --since "${first_event:-0}"
 
 step "Done"
 log "Berth ran workloads on: $("$BERTH" info | sed -n 's/^Default backend: *//p' | head -n 1)"
