@@ -130,45 +130,94 @@ public final class BridgeFabric implements NetworkFabric {
 
     @Override
     public Attachment attach(AttachRequest request) {
-        requireText("workload id", request.workloadId());
-        List<String> wanted = request.networks().isEmpty() ? List.of(DEFAULT_NETWORK) : request.networks();
-        if (new HashSet<>(wanted).size() != wanted.size()) {
-            throw BerthException.invalidField("networks", String.join(",", wanted), "each network at most once");
-        }
+        List<String> wanted = wantedNetworks(request);
         return state.locked(file -> {
             FabricState current = file.read();
             WorkloadRecord existing = current.workloads().get(request.workloadId());
-            if (existing != null && existing.ready() && existing.networks().equals(wanted)
-                    && ip.namespaces().contains(existing.netns())) {
+            boolean matches = existing != null && existing.networks().equals(wanted) && ip.namespaces().contains(existing.netns());
+            if (matches && existing.ready()) {
                 return existing.attachment();
             }
-            if (existing != null) {
-                sandboxes.teardown(existing.netns(), hostVeths(existing));
-                current = current.withoutWorkload(existing.workloadId());
-            }
+            // A reservation (or a crash in the middle of completing one) is completed in place: a
+            // container may already be in its netns, and its /etc/hosts names its addresses.
+            WorkloadRecord record = matches ? existing : null;
             var networks = new ArrayList<BridgeNetwork>();
-            for (String name : wanted) {
-                BridgeNetwork network = current.networks().get(name);
-                if (network == null && name.equals(DEFAULT_NETWORK)) {
-                    network = allocate(current, name, false, null);
-                    current = current.withNetwork(network);
-                } else if (network == null) {
-                    throw new BerthException(ErrorCode.NOT_FOUND, "network '" + name + "' not found; create it first", "networks", null);
+            if (record == null) {
+                current = plan(file, current, request, wanted, networks);
+                record = current.workloads().get(request.workloadId());
+            } else {
+                for (String name : record.networks()) {
+                    networks.add(current.networks().get(name));
                 }
-                networks.add(network);
             }
-            WorkloadRecord record = planner.plan(current, request, networks);
-            current = firewall.intend(current.withWorkload(record), current.withWorkload(record));
-            file.write(current);
+            FabricState planned = current;
             try {
-                current = build(current, record, networks);
+                current = build(current, record, networks, matches);
             } catch (RuntimeException e) {
-                undo(file, current, record, e);
+                undo(file, planned, record, e);
                 throw e;
             }
             file.write(current.withWorkload(record.asReady()));
             return record.attachment();
         });
+    }
+
+    @Override
+    public Attachment reserve(AttachRequest request) {
+        List<String> wanted = wantedNetworks(request);
+        return state.locked(file -> {
+            FabricState current = file.read();
+            WorkloadRecord existing = current.workloads().get(request.workloadId());
+            if (existing != null && existing.networks().equals(wanted) && ip.namespaces().contains(existing.netns())) {
+                return existing.attachment();
+            }
+            current = plan(file, current, request, wanted, new ArrayList<>());
+            WorkloadRecord record = current.workloads().get(request.workloadId());
+            try {
+                sandboxes.reserve(record);
+            } catch (RuntimeException e) {
+                undo(file, current, record, e);
+                throw e;
+            }
+            return record.attachment();
+        });
+    }
+
+    private static List<String> wantedNetworks(AttachRequest request) {
+        requireText("workload id", request.workloadId());
+        List<String> wanted = request.networks().isEmpty() ? List.of(DEFAULT_NETWORK) : request.networks();
+        if (new HashSet<>(wanted).size() != wanted.size()) {
+            throw BerthException.invalidField("networks", String.join(",", wanted), "each network at most once");
+        }
+        return wanted;
+    }
+
+    /**
+     * Tears down what an earlier, different record of the workload left, then records a new plan
+     * (addresses, ports, the default network if it is new) before anything is built; fills
+     * {@code networks} with the networks joined and returns the state written.
+     */
+    private FabricState plan(StateFile file, FabricState current, AttachRequest request, List<String> wanted,
+                             List<BridgeNetwork> networks) {
+        WorkloadRecord existing = current.workloads().get(request.workloadId());
+        if (existing != null) {
+            sandboxes.teardown(existing.netns(), hostVeths(existing));
+            current = current.withoutWorkload(existing.workloadId());
+        }
+        for (String name : wanted) {
+            BridgeNetwork network = current.networks().get(name);
+            if (network == null && name.equals(DEFAULT_NETWORK)) {
+                network = allocate(current, name, false, null);
+                current = current.withNetwork(network);
+            } else if (network == null) {
+                throw new BerthException(ErrorCode.NOT_FOUND, "network '" + name + "' not found; create it first", "networks", null);
+            }
+            networks.add(network);
+        }
+        WorkloadRecord record = planner.plan(current, request, networks);
+        current = firewall.intend(current.withWorkload(record), current.withWorkload(record));
+        file.write(current);
+        return current;
     }
 
     @Override
@@ -272,7 +321,16 @@ public final class BridgeFabric implements NetworkFabric {
      * changes made outside Berth (a flushed ruleset, a restarted Docker), which a bounded delay
      * still catches.
      */
-    private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks) {
+    private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks, boolean reserved) {
+        return build(current, record, networks, reserved, false);
+    }
+
+    /**
+     * {@code reserved}: the netns exists (a reservation), only the veths are plugged in; a failure
+     * then (veths a crashed attempt left) is retried once after unplugging, keeping the netns.
+     */
+    private FabricState build(FabricState current, WorkloadRecord record, List<BridgeNetwork> networks, boolean reserved,
+                              boolean retry) {
         var byName = new HashMap<String, BridgeNetwork>();
         var unverified = new ArrayList<BridgeNetwork>();
         for (BridgeNetwork network : networks) {
@@ -291,15 +349,20 @@ public final class BridgeFabric implements NetworkFabric {
         }
         FabricState synced = firewall.sync(current, unverified.isEmpty());
         try {
-            sandboxes.build(record, byName);
+            sandboxes.build(record, byName, reserved);
         } catch (RuntimeException e) {
-            if (unverified.size() == networks.size()) {
+            if (retry || (unverified.size() == networks.size() && !reserved)) {
                 throw e;
             }
-            // Something changed behind our back (a bridge deleted, a host reboot): check everything.
+            // Something changed behind our back (a bridge deleted, a host reboot) or a crashed
+            // attempt left veths: check everything and build again.
             verified.clear();
-            sandboxes.teardown(record.netns(), hostVeths(record));
-            return build(current, record, networks);
+            if (reserved) {
+                sandboxes.unplug(hostVeths(record));
+            } else {
+                sandboxes.teardown(record.netns(), hostVeths(record));
+            }
+            return build(current, record, networks, reserved, true);
         }
         long now = System.nanoTime();
         unverified.forEach(n -> verified.put(n.bridge(), now));

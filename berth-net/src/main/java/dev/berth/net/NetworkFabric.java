@@ -32,8 +32,19 @@ public interface NetworkFabric extends AutoCloseable {
      * Creates (or finds) the workload's network namespace, joins it to each requested network with
      * an address, sets the default route through the first non-internal one, brings up lo, and
      * installs DNAT for the published ports (host port 0 = an ephemeral port chosen here).
+     * After {@link #reserve} with the same request, it completes that reservation in place: same
+     * namespace, same addresses and ports.
      */
     Attachment attach(AttachRequest request);
+
+    /**
+     * The first half of {@link #attach}: records the workload's addresses and ports and creates its
+     * network namespace, empty. A runtime can then create the container in that namespace while
+     * {@link #attach} plugs in the veths, addresses, routes and rules; the attachment returned here
+     * is the one attach will return. Until attach completes, {@link #attachment} and {@link #peers}
+     * do not show the workload; {@link #release} frees a reservation like an attachment.
+     */
+    Attachment reserve(AttachRequest request);
 
     /** The workload's current plumbing, if any. */
     Optional<Attachment> attachment(String workloadId);

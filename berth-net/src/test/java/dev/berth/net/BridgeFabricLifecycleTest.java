@@ -205,6 +205,55 @@ class BridgeFabricLifecycleTest extends FabricFixture {
     }
 
     @Test
+    void reserveMakesAnEmptyNetnsThatAttachPlugsInWhileAProcessIsAlreadyInside() {
+        fabric.ensureNetwork(net("two-phase"), false, "owner");
+        var request = new AttachRequest(prefix + "early", "early", List.of(net("two-phase")), List.of(), List.of());
+        Attachment reserved = fabric.reserve(request);
+
+        assertThat(new Ip(TestHost.HOST).namespaces()).contains(netns(reserved));
+        assertThat(TestHost.ok("ip", "-n", netns(reserved), "-o", "link", "show")).doesNotContain("eth0");
+        assertThat(fabric.attachment(reserved.workloadId())).as("not attached before attach completes").isEmpty();
+        assertThat(fabric.peers(net("two-phase"))).isEmpty();
+        assertThat(fabric.reserve(request)).as("reserve is idempotent").isEqualTo(reserved);
+
+        // What a runtime does between the two halves: a process joins the netns and listens.
+        listeners.httpd(netns(reserved), 80, "inside before the veth");
+        Attachment attached = fabric.attach(request);
+        Attachment peer = attach("peer", List.of(net("two-phase")));
+
+        assertThat(attached).as("same netns, addresses and ports as reserved").isEqualTo(reserved);
+        assertThat(fabric.peers(net("two-phase"))).extracting(NetworkFabric.Peer::workloadId)
+                .containsExactlyInAnyOrder(reserved.workloadId(), peer.workloadId());
+        assertThat(TestHost.fetch(netns(peer), "http://" + attached.primaryIp() + "/index.html")).isEqualTo("inside before the veth");
+    }
+
+    @Test
+    void attachCompletesAReservationWhoseFirstPlugCrashedHalfWay() {
+        var request = new AttachRequest(prefix + "half", "half", List.of(), List.of(), List.of());
+        Attachment reserved = fabric.reserve(request);
+        String hostVeth = fabric.names().hostVeth(reserved.workloadId(), NetworkFabric.DEFAULT_NETWORK);
+        // A crash after the first line of the plug batch: the veth pair exists, nothing else.
+        TestHost.ok("ip", "link", "add", "name", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", netns(reserved));
+
+        Attachment attached = fabric.attach(request);
+
+        assertThat(attached).isEqualTo(reserved);
+        assertThat(TestHost.ok("ip", "-n", netns(attached), "-4", "-o", "addr", "show", "dev", "eth0")).contains(attached.primaryIp());
+        assertThat(fabric.orphans()).isEmpty();
+    }
+
+    @Test
+    void releasingAReservationFreesItsNetnsAndAddress() {
+        Attachment reserved = fabric.reserve(new AttachRequest(prefix + "aborted", "aborted", List.of(), List.of(), List.of()));
+
+        fabric.release(reserved.workloadId());
+
+        assertThat(new Ip(TestHost.HOST).namespaces()).doesNotContain(netns(reserved));
+        assertThat(fabric.orphans()).isEmpty();
+        assertThat(attach("next", List.of()).primaryIp()).as("the reserved address is free again").isEqualTo(reserved.primaryIp());
+    }
+
+    @Test
     void iptablesForwardAcceptsBerthBridgesWhenForwardIsInUseAndForgetsThemWithTheNetwork() {
         String forward = TestHost.ok("iptables", "-S", "FORWARD");
         BridgeNetwork network = fabric.ensureNetwork(net("fw"), false, "owner");

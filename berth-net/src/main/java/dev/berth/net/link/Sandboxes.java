@@ -12,7 +12,8 @@ import java.util.Map;
  * host (netns, veths created with their peer already inside the netns, host ends on the bridges)
  * and one inside the netns (lo, addresses, default route). Teardown deletes host veths first,
  * which removes both ends at once, then the netns, so nothing waits on the kernel's asynchronous
- * namespace cleanup.
+ * namespace cleanup. A netns can be created first on its own ({@link #reserve}), so that a runtime
+ * creates the container in it while the veths are plugged in.
  */
 public final class Sandboxes {
     private final Ip ip;
@@ -23,9 +24,17 @@ public final class Sandboxes {
         this.names = names;
     }
 
-    public void build(WorkloadRecord workload, Map<String, BridgeNetwork> networks) {
+    /** An empty network namespace for {@code workload}, which {@link #build} with {@code reserved} then fills. */
+    public void reserve(WorkloadRecord workload) {
+        ip.batch("create netns for workload '" + workload.workloadId() + "'", null, List.of("netns add " + workload.netns()));
+    }
+
+    /** Builds the netns (unless {@code reserved}: it exists already) and plugs the workload's veths into it. */
+    public void build(WorkloadRecord workload, Map<String, BridgeNetwork> networks, boolean reserved) {
         var onHost = new ArrayList<String>();
-        onHost.add("netns add " + workload.netns());
+        if (!reserved) {
+            onHost.add("netns add " + workload.netns());
+        }
         var inside = new ArrayList<String>();
         inside.add("link set dev lo up");
         for (EndpointRecord e : workload.endpoints()) {
@@ -45,6 +54,13 @@ public final class Sandboxes {
         String what = "workload '" + workload.workloadId() + "'";
         ip.batch("create netns and veths for " + what, null, onHost);
         ip.batch("configure addresses in netns " + workload.netns() + " for " + what, workload.netns(), inside);
+    }
+
+    /** Removes the host ends of the veths (and so their peers), keeping the netns a container may be in. */
+    public void unplug(List<String> hostVeths) {
+        var lines = new ArrayList<String>();
+        hostVeths.forEach(veth -> lines.add("link del dev " + veth));
+        ip.teardown("remove veths " + String.join(", ", hostVeths), lines);
     }
 
     /** Removes whatever part exists; {@code hostVeths} may be empty when no record says which exist. */
