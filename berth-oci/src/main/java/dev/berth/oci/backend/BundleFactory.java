@@ -26,10 +26,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Lays out a workload's bundle: metadata first (so a crash leaves something the reaper finds),
- * then the rootfs, the network attachment, /etc files, volumes and config.json.
+ * then the rootfs, the network namespace with its addresses reserved, /etc files, volumes and
+ * config.json. {@link #plug} completes the network (veths, addresses, routes, rules) and runs
+ * while the runtime creates the container in the reserved namespace.
  */
 final class BundleFactory {
     private final Bundles bundles;
@@ -75,9 +78,9 @@ final class BundleFactory {
                 Instant.now());
         files.mkdirs(dir);
         bundles.writeMeta(meta);
-        // The network attach (netns, veth, address, rules: ~35 ms of ip/nft calls) runs while the
-        // rootfs is mounted and the user resolved; config.json needs both.
-        var attached = java.util.concurrent.CompletableFuture.supplyAsync(() -> attach(id, spec), VIRTUAL);
+        // The netns and addresses are reserved while the rootfs is mounted and the user resolved;
+        // config.json needs all three.
+        var attached = java.util.concurrent.CompletableFuture.supplyAsync(() -> network(id, spec, fabric::reserve), VIRTUAL);
         RootfsKind kind;
         try {
             kind = rootfs.prepare(dir, image);
@@ -106,21 +109,29 @@ final class BundleFactory {
                 profile.seccomp(), nofileLimit, labels, etc, volumes);
         byte[] config = OciConfig.build(inputs).toPrettyString().getBytes(StandardCharsets.UTF_8);
         transport.writeFile(dir + "/config.json", config, 0600);
-        if (attachment.isPresent()) {
-            hosts.refreshPeers(attachment.get().endpoints().stream().map(NetworkFabric.Endpoint::network).toList(), id);
-        }
         return meta;
+    }
+
+    /**
+     * The second half of the network attach, for a bundle {@link #create} made: veths, addresses,
+     * default route and port rules in the reserved netns; then the workload is a peer of the others
+     * on its networks, whose /etc/hosts files name it from now on.
+     */
+    void plug(String id, WorkloadSpec spec) {
+        network(id, spec, fabric::attach).ifPresent(a ->
+                hosts.refreshPeers(a.endpoints().stream().map(NetworkFabric.Endpoint::network).toList(), id));
     }
 
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
-    private Optional<NetworkFabric.Attachment> attach(String id, WorkloadSpec spec) {
+    private Optional<NetworkFabric.Attachment> network(String id, WorkloadSpec spec,
+                                                       Function<NetworkFabric.AttachRequest, NetworkFabric.Attachment> step) {
         if (fabric == null) {
             return Optional.empty();
         }
         var ports = spec.ports().stream().map(p -> new NetworkFabric.PortMapping(p.hostIp(), p.hostPort(), p.containerPort(),
                 p.protocol().wire())).toList();
-        return Optional.of(fabric.attach(new NetworkFabric.AttachRequest(id, spec.name(), spec.networks(), List.of(), ports)));
+        return Optional.of(step.apply(new NetworkFabric.AttachRequest(id, spec.name(), spec.networks(), List.of(), ports)));
     }
 
     private Map<String, String> writeEtc(String dir, WorkloadSpec spec, Optional<NetworkFabric.Attachment> attachment) {

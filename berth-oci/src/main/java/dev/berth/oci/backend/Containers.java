@@ -85,6 +85,11 @@ final class Containers {
     /** Ids whose container conmon created in this process and nobody started yet. */
     private final java.util.Set<String> freshlyCreated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** The container was created by this process and not started yet: its bundle is as create left it. */
+    boolean freshlyCreated(String id) {
+        return freshlyCreated.contains(id);
+    }
+
     void recreate(BundleMeta meta) {
         runtime(meta).delete(meta.id());
         createUnderConmon(meta);

@@ -26,7 +26,7 @@ public record RuntimeProfile(String name, String defaultBinary, String debianPac
             case "runc" -> new RuntimeProfile("runc", "/usr/sbin/runc", "runc", List.of(), true, false);
             case "crun" -> new RuntimeProfile("crun", "/usr/bin/crun", "crun", List.of(), true, false);
             case "youki" -> new RuntimeProfile("youki", "/usr/bin/youki", "youki", List.of(), true, false);
-            // No KVM here and ptrace works everywhere; gVisor's own netstack serves the prepared netns.
+            // No KVM here and ptrace works everywhere; for its network flag see networkArgs.
             case "runsc" -> new RuntimeProfile("runsc", "/usr/bin/runsc", "runsc", List.of("--platform=ptrace"), false, true);
             default -> throw new BerthException(ErrorCode.INVALID_ARGUMENT, "runtime: invalid value '" + name
                     + "'; allowed: runc, crun, youki, runsc", "runtime", null);
