@@ -7,7 +7,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /** The newest events of one store instance, for stores without a durable event log. */
 final class InMemoryEvents {
-    private static final int CAPACITY = 10_000;
+    private static final int CAPACITY = StateStore.EVENTS_KEPT;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<EventRecord> events = new ArrayDeque<>();

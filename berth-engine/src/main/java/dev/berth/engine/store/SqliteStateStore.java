@@ -39,6 +39,7 @@ import org.sqlite.SQLiteConfig;
 public final class SqliteStateStore implements StateStore {
     public static final String FILE_NAME = "berth.db";
     static final int BUSY_TIMEOUT_MS = 5000;
+    static final int TRIM_EVERY = 100;
 
     private final Path file;
     private final ReentrantLock lock = new ReentrantLock();
@@ -57,13 +58,21 @@ public final class SqliteStateStore implements StateStore {
     private final PreparedStatement deleteNetwork;
     private final PreparedStatement insertEvent;
     private final PreparedStatement selectEvents;
+    private final PreparedStatement trimEvents;
+    private final int eventsKept;
     private boolean closed;
 
     public SqliteStateStore(Path dataDir) {
-        this(dataDir, SqliteSchema.migrations(dataDir));
+        this(dataDir, SqliteSchema.migrations(dataDir), EVENTS_KEPT);
     }
 
     SqliteStateStore(Path dataDir, List<SqliteSchema.Migration> migrations) {
+        this(dataDir, migrations, EVENTS_KEPT);
+    }
+
+    /** {@code eventsKept}: the log keeps the newest that many events, plus up to {@link #TRIM_EVERY} - 1. */
+    SqliteStateStore(Path dataDir, List<SqliteSchema.Migration> migrations, int eventsKept) {
+        this.eventsKept = eventsKept;
         this.file = dataDir.resolve(FILE_NAME);
         var json = Json.mapper();
         this.specWriter = json.writerFor(WorkloadSpec.class);
@@ -91,6 +100,7 @@ public final class SqliteStateStore implements StateStore {
                     "INSERT INTO events (at, workload, type, detail) VALUES (?, ?, ?, ?) RETURNING id");
             selectEvents = db.prepareStatement(
                     "SELECT " + SqliteRows.EVENT_COLUMNS + " FROM events WHERE id > ? ORDER BY id LIMIT ?");
+            trimEvents = db.prepareStatement("DELETE FROM events WHERE id <= ?");
         } catch (SQLException | RuntimeException e) {
             closeQuietly();
             throw e instanceof SQLException sql ? storeError("open", sql) : (RuntimeException) e;
@@ -229,10 +239,18 @@ public final class SqliteStateStore implements StateStore {
             insertEvent.setString(2, workload);
             insertEvent.setString(3, type);
             insertEvent.setString(4, detail);
+            long id;
             try (ResultSet rs = insertEvent.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                id = rs.getLong(1);
             }
+            // Ids only grow (AUTOINCREMENT), so the newest events are the highest ids: a range
+            // delete on the primary key, once every TRIM_EVERY appends.
+            if (id % TRIM_EVERY == 0 && id > eventsKept) {
+                trimEvents.setLong(1, id - eventsKept);
+                trimEvents.executeUpdate();
+            }
+            return id;
         });
     }
 

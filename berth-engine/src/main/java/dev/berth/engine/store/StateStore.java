@@ -36,9 +36,13 @@ public interface StateStore extends AutoCloseable {
      */
     long nextGeneration();
 
+    /** How many of the newest events a store's log keeps (give or take one trim's worth): older ones are dropped. */
+    int EVENTS_KEPT = 10_000;
+
     /**
      * Appends to the event log and returns the new event's id, greater than every id before it.
-     * The default, for a store without a log, keeps nothing and returns 0.
+     * The log keeps about the newest {@link #EVENTS_KEPT} events. The default, for a store
+     * without a log, keeps nothing and returns 0.
      */
     default long appendEvent(Instant at, String workload, String type, String detail) {
         return 0;

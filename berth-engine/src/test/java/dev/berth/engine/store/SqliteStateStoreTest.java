@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,6 +60,25 @@ class SqliteStateStoreTest extends StateStoreContract {
         try (var store = new SqliteStateStore(dataDir)) {
             assertThat(store.get("web-1")).contains(r);
             assertThat(store.events(0, 10)).extracting(EventRecord::type).containsExactly("started");
+        }
+    }
+
+    @Test
+    void theEventLogKeepsTheNewestEventsAndDropsOlderOnes() {
+        long last = 0;
+        try (var store = new SqliteStateStore(dataDir, SqliteSchema.migrations(dataDir), 150)) {
+            for (int i = 1; i <= 420; i++) {
+                last = store.appendEvent(T0.plusMillis(i), "web", "started", "run " + i);
+            }
+            List<EventRecord> kept = store.events(0, 1000);
+
+            assertThat(kept.getLast()).isEqualTo(new EventRecord(last, T0.plusMillis(420), "web", "started", "run 420"));
+            assertThat(kept).as("the newest 150, plus at most one trim's worth").hasSizeBetween(150, 150 + SqliteStateStore.TRIM_EVERY - 1);
+            assertThat(kept.getFirst().detail()).isEqualTo("run " + (420 - kept.size() + 1));
+            assertThat(store.events(0, 10).getFirst().id()).as("a reader from the start gets the oldest kept").isGreaterThan(200);
+        }
+        try (var reopened = new SqliteStateStore(dataDir)) {
+            assertThat(reopened.appendEvent(T0, "web", "removed", null)).as("ids keep growing after a trim").isEqualTo(last + 1);
         }
     }
 
