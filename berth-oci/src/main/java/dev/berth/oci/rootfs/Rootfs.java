@@ -74,7 +74,7 @@ public final class Rootfs {
         files.mkdirs(rootfs);
         if (transport.isLocal()) {
             try {
-                List<Path> layers = images.layerDirs(image.reference().toString());
+                List<Path> layers = images.store().layerDirs(image);
                 files.mkdirs(bundle + "/upper");
                 files.mkdirs(bundle + "/work");
                 mountOverlay(bundle, layers);
@@ -93,7 +93,7 @@ public final class Rootfs {
     /** Mounts the overlay again if it is not mounted (after a host reboot); a copy needs nothing. */
     public void ensureMounted(String bundle, StoredImage image, RootfsKind kind) {
         if (kind == RootfsKind.OVERLAY && !isMounted(rootfsDir(bundle))) {
-            mountOverlay(bundle, images.layerDirs(image.reference().toString()));
+            mountOverlay(bundle, images.store().layerDirs(image));
         }
     }
 
