@@ -46,8 +46,8 @@ public final class OciBench {
                     // Keeps the default network's bridge up, as any other workload would: each run then pays its
                     // own netns + veth + firewall attach, not the bridge's creation and removal.
                     engine.run(WorkloadSpec.builder(ANCHOR, IMAGE).runtime("runc").command("sleep", "3600").build());
-                    lines.add(engineRow(engine, dataDir, base, "runc", List.of(), rounds, 1.3));
-                    lines.add(engineRow(engine, dataDir, base, "runsc", List.of("--platform=ptrace", "--network=host"), rounds, 1.2));
+                    lines.addAll(engineRows(engine, dataDir, base, "runc", rounds, 1.3));
+                    lines.addAll(engineRows(engine, dataDir, base, "runsc", rounds, 1.2));
                 } finally {
                     removeAll(engine);
                 }
@@ -63,53 +63,66 @@ public final class OciBench {
         System.out.println();
         System.out.println("""
                 - (a)/(b) Berth: Engine.run in a warm JVM until it returns RUNNING: record write, bundle dir + metadata, \
-                overlay mount over the store's layers, /etc files, netns + veth + IP + nft attach on the default network \
-                (bridge kept up by an idle workload), config.json, conmon started and its sync report read (runtime \
-                create), runtime start. Peer: the same runtime's `run -d` on a pre-made bundle (copy of a Berth \
-                config.json, own overlay over the same layers mounted before timing, fresh upper dir), a new empty \
-                network namespace (no veth/bridge/firewall), no conmon: the floor. runsc on both sides: \
-                --platform=ptrace --network=host. Removal is not timed.
+                overlay mount over the store's layers and the netns reserved (in parallel), /etc files, config.json, \
+                conmon started and its sync report read (runtime create) while the veth, address and rules are plugged \
+                in on the default network (bridge kept up by an idle workload), runtime start. Peer: the same runtime's \
+                `run -d` on a pre-made bundle (copy of a Berth config.json, own overlay over the same layers mounted \
+                before timing, fresh upper dir), a new empty network namespace (no veth/bridge/firewall), no conmon: \
+                the floor. Conmon path: that pre-made bundle run the way Berth supervises a container (conmon started \
+                by Berth's own Conmon class, creating it with the runtime; then the runtime's start), nothing else of \
+                Berth's. runsc everywhere: --platform=ptrace --network=host. Removal is not timed.
                 - (c) Berth: a fresh `berth` JVM (launcher) doing create+start+wait+remove of `true`, embedded (its own \
                 engine in the process) or through `berth daemon`; the bridge kept up by an idle workload. Peer: \
                 `runc run` in the foreground on a pre-made bundle as above (deletes the container at exit, like --rm); \
                 no netns setup, no JVM.""");
     }
 
-    /** Berth's Engine.run vs the raw runtime's {@code run -d}, paired and alternating. */
-    private static String engineRow(Engine engine, Path dataDir, Path base, String runtime, List<String> rawFlags, int rounds,
-                                    double floor) throws IOException {
+    /**
+     * Berth's Engine.run, the raw runtime's {@code run -d}, and conmon + the runtime without Berth,
+     * each round in a rotating order. Rows: Berth vs raw (the floor), conmon path vs raw (what the
+     * supervision alone costs), Berth vs conmon path (what Berth adds on top of it).
+     */
+    private static List<String> engineRows(Engine engine, Path dataDir, Path base, String runtime, int rounds, double floor)
+            throws IOException {
         String template = "tpl-" + runtime;
         engine.run(sleeper(template, runtime));
         OciRawRuntime raw;
         try {
-            raw = new OciRawRuntime("/usr/bin/" + runtime, rawFlags, base.resolve("raw-" + runtime), bundleOf(dataDir, template));
+            raw = new OciRawRuntime(runtime, base.resolve("raw-" + runtime), bundleOf(dataDir, template));
         } finally {
             engine.remove(template, true);
         }
-        var sample = new Sample("(" + (runtime.equals("runc") ? "a" : "b") + ") create+start to running, " + runtime,
-                "Engine.run", runtime + " run -d");
+        String tag = "(" + (runtime.equals("runc") ? "a" : "b") + ") ";
+        var berthVsRaw = new Sample(tag + "create+start to running, " + runtime, "Engine.run", runtime + " run -d");
+        var conmonVsRaw = new Sample(tag + "the same without Berth: conmon + " + runtime + " create, " + runtime + " start",
+                "conmon path", runtime + " run -d");
+        var berthVsConmon = new Sample(tag + "Berth's own share: Engine.run vs the conmon path", "Engine.run", "conmon path");
         try (raw) {
             for (int i = 0; i < rounds + WARMUP; i++) {
                 String name = runtime + "-" + i;
                 String rawId = "raw-" + runtime + "-" + i;
+                String conmonId = "conmon-" + runtime + "-" + i;
                 raw.prepare(rawId, List.of("sleep", "300"));
-                double b;
-                double p;
-                if (i % 2 == 0) {
-                    b = Commands.timeMillis(() -> berthRun(engine, name, runtime));
-                    p = Commands.timeMillis(() -> raw.runDetached(rawId));
-                } else {
-                    p = Commands.timeMillis(() -> raw.runDetached(rawId));
-                    b = Commands.timeMillis(() -> berthRun(engine, name, runtime));
+                raw.prepare(conmonId, List.of("sleep", "300"));
+                double[] t = new double[3];
+                for (int k = 0; k < 3; k++) {
+                    switch ((i + k) % 3) {
+                        case 0 -> t[0] = Commands.timeMillis(() -> berthRun(engine, name, runtime));
+                        case 1 -> t[1] = Commands.timeMillis(() -> raw.runDetached(rawId));
+                        default -> t[2] = Commands.timeMillis(() -> raw.conmonCreateStart(conmonId));
+                    }
                 }
                 engine.remove(name, true);
                 raw.remove(rawId);
+                raw.remove(conmonId);
                 if (i >= WARMUP) {
-                    sample.add(b, p);
+                    berthVsRaw.add(t[0], t[1]);
+                    conmonVsRaw.add(t[2], t[1]);
+                    berthVsConmon.add(t[0], t[2]);
                 }
             }
         }
-        return sample.row(floor);
+        return List.of(berthVsRaw.row(floor), conmonVsRaw.row(null), berthVsConmon.row(null));
     }
 
     private static WorkloadSpec sleeper(String name, String runtime) {
@@ -155,7 +168,7 @@ public final class OciBench {
             Commands.run(concat(embedded, "run", "-d", "--name", "tpl", "--runtime", "runc", IMAGE, "sleep", "300"));
             OciRawRuntime raw;
             try {
-                raw = new OciRawRuntime("/usr/bin/runc", List.of(), base.resolve("raw-cli"), bundleOf(data, "tpl"));
+                raw = new OciRawRuntime("runc", base.resolve("raw-cli"), bundleOf(data, "tpl"));
             } finally {
                 Commands.run(concat(embedded, "rm", "-f", "tpl"));
             }

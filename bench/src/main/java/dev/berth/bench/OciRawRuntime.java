@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.oci.conmon.Conmon;
+import dev.berth.oci.runtime.RuntimeCli;
+import dev.berth.oci.runtime.RuntimeProfile;
+import dev.berth.oci.transport.LocalTransport;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +28,9 @@ import java.util.stream.Stream;
  * namespaces, mounts, capabilities, seccomp, rlimits, /etc files), with its own overlay mount over
  * the same image layers from Berth's store and a fresh upper dir, and a new empty network
  * namespace instead of Berth's prepared one (no veth, no bridge, no firewall: the floor).
+ * {@link #conmonCreateStart} runs the same bundle the way Berth supervises a container (conmon
+ * started as Berth starts it, creating the container with the runtime, then the runtime's
+ * {@code start}) without anything else of Berth's: the cost of the supervision alone.
  */
 final class OciRawRuntime implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +38,8 @@ final class OciRawRuntime implements AutoCloseable {
 
     private final String binary;
     private final List<String> globalArgs;
+    private final RuntimeCli cli;
+    private final Conmon conmon = new Conmon(new LocalTransport(), "/usr/bin/conmon");
     private final Path base;
     private final ObjectNode template;
     private final String berthBundle;
@@ -38,17 +47,17 @@ final class OciRawRuntime implements AutoCloseable {
     private final Set<String> live = new LinkedHashSet<>();
 
     /**
+     * @param runtime     the runtime profile's name; its binary and flags are those Berth uses
      * @param berthBundle a bundle directory Berth made, whose rootfs is still mounted
-     * @param globalArgs  the runtime's flags before the subcommand, without {@code --root}
      */
-    OciRawRuntime(String binary, List<String> globalArgs, Path base, Path berthBundle) throws IOException {
-        this.binary = binary;
+    OciRawRuntime(String runtime, Path base, Path berthBundle) throws IOException {
+        RuntimeProfile profile = RuntimeProfile.named(runtime);
+        this.binary = profile.defaultBinary();
         this.base = base;
         Files.createDirectories(base.resolve("state"));
-        var args = new ArrayList<String>();
-        args.add("--root=" + base.resolve("state"));
-        args.addAll(globalArgs);
-        this.globalArgs = List.copyOf(args);
+        Files.createDirectories(base.resolve("sock"));
+        this.cli = new RuntimeCli(new LocalTransport(), profile, binary, base.resolve("state").toString(), true);
+        this.globalArgs = cli.conmonArgs();
         this.berthBundle = berthBundle.toString();
         this.template = (ObjectNode) JSON.readTree(berthBundle.resolve("config.json").toFile());
         this.lowerdir = lowerdirOf(berthBundle.resolve("rootfs"));
@@ -61,14 +70,10 @@ final class OciRawRuntime implements AutoCloseable {
         }
     }
 
-    List<String> globalArgs() {
-        return globalArgs;
-    }
-
     /** Lays out bundle {@code id} running {@code args}: directories, overlay mount, config.json. */
     Path prepare(String id, List<String> args) throws IOException {
         Path bundle = base.resolve(id);
-        for (String d : List.of("rootfs", "upper", "work")) {
+        for (String d : List.of("rootfs", "upper", "work", "status")) {
             Files.createDirectories(bundle.resolve(d));
         }
         live.add(id);
@@ -98,6 +103,13 @@ final class OciRawRuntime implements AutoCloseable {
     void runDetached(String id) {
         var argv = argv("run", "--detach", "--pid-file", base.resolve(id).resolve("pid").toString(), "--bundle", base.resolve(id).toString(), id);
         run(argv, false);
+    }
+
+    /** As Berth runs it, minus Berth: conmon creates the container with the runtime, then the runtime starts it. */
+    void conmonCreateStart(String id) {
+        String bundle = base.resolve(id).toString();
+        conmon.create(id, id, cli, new Conmon.Paths(bundle, bundle + "/ctr.log", bundle + "/status", base.resolve("sock").toString()));
+        cli.start(id);
     }
 
     /** {@code run} in the foreground: returns after the process exited and the container was deleted. */
