@@ -53,7 +53,10 @@ public final class StatusDir {
         return Optional.of(new ExitRecord(ExitStatus.ofCode(code, oom), finished));
     }
 
-    /** Blocks until conmon has written the exit file; empty when {@code timeout} (null = forever) passes first. */
+    /**
+     * Blocks until conmon has written the exit file; empty when {@code timeout} (null = forever)
+     * passes first; not found when the directory disappears meanwhile (the workload was removed).
+     */
     public Optional<ExitRecord> await(Duration timeout) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         try (DirWatch watch = DirWatch.open(dir, local)) {
@@ -61,6 +64,9 @@ public final class StatusDir {
                 Optional<ExitRecord> exit = exit();
                 if (exit.isPresent()) {
                     return exit;
+                }
+                if (!files.exists(dir)) {
+                    throw new BerthException(ErrorCode.NOT_FOUND, "workload removed while waiting for its exit (" + dir + ")");
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
