@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-d", "--detach"}, description = "Run in the background and print the workload's name.")
     boolean detach;
 
-    @Option(names = "--rm", description = "Remove the workload when it exits (also on Ctrl-C).")
+    @Option(names = "--rm", description = "Remove the workload when it exits (also on Ctrl-C). With -d the daemon removes it.")
     boolean rm;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Workload name (default: generated adjective-noun-hex).")
@@ -146,10 +146,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (detach && rm) {
-            throw new BerthException(ErrorCode.INVALID_ARGUMENT,
-                    "--rm: not supported with -d yet (a detached workload has no one to remove it); run in the foreground");
-        }
+        // Detached, the engine removes the workload when it exits (it must supervise: the daemon
+        // does); in the foreground this command removes it after the wait.
         WorkloadSpec spec = spec();
         var client = ctx.client();
         if (detach) {
@@ -266,7 +264,8 @@ final class RunCommand implements Callable<Integer> {
                 ulimitMap,
                 base(base, WorkloadSpec::sysctls),
                 capabilities,
-                readOnly != null ? readOnly : base(base, WorkloadSpec::readOnlyRootfs))
+                readOnly != null ? readOnly : base(base, WorkloadSpec::readOnlyRootfs),
+                detach && rm ? Boolean.TRUE : base(base, WorkloadSpec::autoRemove))
                 .validate();
     }
 

@@ -170,10 +170,17 @@ class RunCommandTest {
     }
 
     @Test
-    void rmWithDetachIsRefused() {
-        var r = cli.run("run", "-d", "--rm", "busybox");
+    void rmWithDetachAsksTheEngineToRemoveTheWorkloadOnExit() {
+        assertThat(cli.run("run", "-d", "--rm", "--name", "gone", "busybox").exitCode()).isZero();
+        assertThat(cli.client.lastSpec.autoRemove()).isTrue();
+
+        assertThat(cli.run("run", "-d", "--name", "kept", "busybox").exitCode()).isZero();
+        assertThat(cli.client.lastSpec.autoRemove()).isFalse();
+
+        var r = cli.run("run", "-d", "--rm", "--restart", "always", "busybox");
         assertThat(r.exitCode()).isEqualTo(125);
-        assertThat(r.errLines()).singleElement().asString().startsWith("berth: --rm: not supported with -d");
+        assertThat(r.errLines()).singleElement().asString().startsWith("berth: autoRemove")
+                .contains("restart policy always");
     }
 
     @Test

@@ -99,7 +99,7 @@ public final class Engine implements BerthClient {
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
-        this.supervisor = new Supervisor(store, backends::get, locks::with, events, BackendObserver::fold);
+        this.supervisor = new Supervisor(store, backends::get, locks::with, events, BackendObserver::fold, this::removeRecorded);
         this.observer = new BackendObserver(store, backends, ownerId, locks, events, supervisor::watches);
         this.recovery = new Recovery(store, backends, config.detectionOrder(), ownerId, locks::with, BackendObserver::fold, events);
         this.images = new ImageRouter(new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp")),
@@ -119,11 +119,13 @@ public final class Engine implements BerthClient {
 
     @Override
     public WorkloadStatus create(WorkloadSpec spec) {
+        requireSupervisionFor(spec);
         return status(provisioner.create(spec));
     }
 
     @Override
     public WorkloadStatus run(WorkloadSpec spec) {
+        requireSupervisionFor(spec);
         WorkloadRecord record = provisioner.create(spec);
         WorkloadRecord started;
         try {
@@ -231,19 +233,25 @@ public final class Engine implements BerthClient {
                 throw new BerthException(ErrorCode.CONFLICT,
                         "workload '" + name + "' is " + record.state().name().toLowerCase() + "; stop it first or remove with force (rm -f)");
             }
-            Backend backend = backends.get(record.backend());
-            Handle handle = record.handle() != null ? new Handle(backend.name(), record.handle())
-                    : LabelLookup.find(backend, ownerId, name, record.generation()).orElse(null);
-            if (handle != null) {
-                backend.remove(handle);
-            }
-            store.delete(name);
-            events.publish(name, EventType.REMOVED, null);
+            removeRecorded(record);
             return true;
         });
         supervisor.release(name);
-        observer.forget(name);
         return removed;
+    }
+
+    /** Under the name lock: the backend's resources, then the record; publishes {@code removed}. */
+    private void removeRecorded(WorkloadRecord record) {
+        String name = record.name();
+        Backend backend = backends.get(record.backend());
+        Handle handle = record.handle() != null ? new Handle(backend.name(), record.handle())
+                : LabelLookup.find(backend, ownerId, name, record.generation()).orElse(null);
+        if (handle != null) {
+            backend.remove(handle);
+        }
+        store.delete(name);
+        events.publish(name, EventType.REMOVED, null);
+        observer.forget(name);
     }
 
     @Override
@@ -338,7 +346,16 @@ public final class Engine implements BerthClient {
 
     @Override
     public ExitStatus waitExit(String name, Duration timeout) {
-        ExitStatus exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
+        ExitStatus exit;
+        try {
+            exit = withHandle(name, (b, h) -> b.waitExit(h, timeout));
+        } catch (BerthException e) {
+            // Removed on its exit (autoRemove) before or while we waited: that exit is the answer.
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return supervisor.autoRemovedExit(name).orElseThrow(() -> e);
+            }
+            throw e;
+        }
         if (supervisor.watches(name)) {
             return exit; // the watcher records it, with its restart decision
         }
@@ -478,6 +495,15 @@ public final class Engine implements BerthClient {
      */
     public void superviseWorkloads() {
         supervisor.superviseAll();
+    }
+
+    /** {@code autoRemove} needs someone to see the exit: a supervising engine (the daemon's). */
+    private void requireSupervisionFor(WorkloadSpec spec) {
+        if (spec.autoRemove() && !supervisor.supervising()) {
+            throw new BerthException(ErrorCode.UNSUPPORTED, "autoRemove: needs an engine that supervises workloads (the daemon's); "
+                    + "this one sees no exit once the call returns: run in the foreground with --rm, or through berth daemon",
+                    "autoRemove", null);
+        }
     }
 
     /** The workloads watched right now (see {@link #superviseWorkloads}). */

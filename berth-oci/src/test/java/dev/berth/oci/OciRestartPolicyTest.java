@@ -2,6 +2,8 @@ package dev.berth.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.Event;
 import dev.berth.api.model.EventType;
 import dev.berth.api.model.ExecRequest;
@@ -20,6 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -30,9 +34,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Restart policies on runc: the OCI backend does not declare RESTART_POLICY, so a supervising
- * engine (the daemon's) restarts exited workloads itself, through the backend's start of an
- * exited container (deleted and created again from the same bundle).
+ * Supervision on runc. Restart policies: the OCI backend does not declare RESTART_POLICY, so a
+ * supervising engine (the daemon's) restarts exited workloads itself, through the backend's start
+ * of an exited container (deleted and created again from the same bundle). autoRemove: the
+ * engine removes the workload, bundle and all, once it exited.
  */
 @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OciRestartPolicyTest {
@@ -149,6 +154,41 @@ class OciRestartPolicyTest {
         var status = engine.inspect(loop);
         assertThat(status.state()).isEqualTo(WorkloadState.EXITED);
         assertThat(restartPending(status)).as("message %s", status.message()).isFalse();
+    }
+
+    @Test
+    void anAutoRemoveWorkloadGoesWithItsBundleOnceItExitedAndAWaitGetsTheCode() throws Exception {
+        String job = name("autorm");
+        engine.run(shell(job, EXIT_ON_GO + "3").autoRemove(true).build());
+        var waiting = CompletableFuture.supplyAsync(() -> engine.waitExit(job, null), task -> Thread.ofVirtual().start(task));
+
+        go(job);
+
+        assertThat(next(job, EventType.EXITED).detail()).isEqualTo("code 3");
+        assertThat(next(job, EventType.REMOVED)).isNotNull();
+        assertThat(waiting.get(WITHIN.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(3);
+        assertThat(engine.list(true)).extracting(WorkloadStatus::name).doesNotContain(job);
+        try (var bundles = Files.list(dataDir.resolve("oci").resolve("bundles"))) {
+            assertThat(bundles.map(p -> p.getFileName().toString())).noneMatch(b -> b.startsWith(job + "-"));
+        }
+    }
+
+    @Test
+    void aWaitEndsWhenTheWorkloadIsRemovedMeanwhile() throws Exception {
+        String web = name("removed");
+        engine.run(shell(web, "exec sleep 1000").build());
+        var waiting = CompletableFuture.supplyAsync(() -> engine.waitExit(web, null), task -> Thread.ofVirtual().start(task));
+        Await.until(WITHIN, () -> engine.supervisedWorkloads().contains(web), web + " watched");
+
+        engine.remove(web, true);
+
+        try {
+            var exit = waiting.get(WITHIN.toSeconds(), TimeUnit.SECONDS);
+            assertThat(exit.code()).as("the kill the removal made").isEqualTo(137);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOfSatisfying(BerthException.class,
+                    b -> assertThat(b.code()).isEqualTo(ErrorCode.NOT_FOUND));
+        }
     }
 
     private String name(String label) {

@@ -156,6 +156,39 @@ class DaemonEventsTest {
         }
     }
 
+    @Test
+    void theDaemonRemovesADetachedAutoRemoveWorkloadOnceItExited() throws Exception {
+        long before = lastEventId();
+        try (Stream<Event> stream = client.events(before, true)) {
+            var seen = new LinkedBlockingQueue<Event>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    stream.forEach(seen::add);
+                } catch (RuntimeException e) {
+                    // closed under us: the end of the stream
+                }
+            });
+            client.run(WorkloadSpec.builder("ev-autorm", TestImages.BUSYBOX).command("/bin/sh", "-c", "exit 5")
+                    .autoRemove(true).build());
+
+            assertThat(client.waitExit("ev-autorm", Duration.ofSeconds(30)).code()).isEqualTo(5);
+            var types = new ArrayList<EventType>();
+            while (!types.contains(EventType.REMOVED)) {
+                Event e = seen.poll(30, TimeUnit.SECONDS);
+                assertThat(e).as("an event within 30 s; so far " + types).isNotNull();
+                if (e.workload().equals("ev-autorm")) {
+                    types.add(e.type());
+                }
+            }
+            assertThat(types).containsSubsequence(EventType.CREATED, EventType.STARTED, EventType.EXITED, EventType.REMOVED);
+        }
+        assertThat(client.list(true)).extracting(s -> s.name()).doesNotContain("ev-autorm");
+        Process ps = new ProcessBuilder("docker", "ps", "-a", "--filter", "label=dev.berth.workload=ev-autorm", "--format",
+                "{{.Names}}").redirectErrorStream(true).start();
+        assertThat(new String(ps.getInputStream().readAllBytes()).strip()).as("docker containers left").isEmpty();
+        assertThat(client.waitExit("ev-autorm", null).code()).as("the daemon remembers the exit").isEqualTo(5);
+    }
+
     private long lastEventId() {
         try (Stream<Event> s = client.events(0, false)) {
             return s.mapToLong(Event::id).max().orElse(0);

@@ -23,7 +23,7 @@ final class Specs {
                 s.env(), s.workingDir(), s.user(), s.resources(), s.ports(), s.networks(), s.securityGroups(),
                 s.volumes(), s.tmpfs(), s.files(), s.userData(), s.keepAlive(), s.readiness(), s.restart(),
                 s.isolation(), s.hostAccess(), s.labels(), s.ulimits(), s.sysctls(), s.capabilities(),
-                s.readOnlyRootfs());
+                s.readOnlyRootfs(), s.autoRemove());
     }
 
     /** Sets {@code field} on {@code spec} to a valid value, so that a backend lacking it must refuse. */

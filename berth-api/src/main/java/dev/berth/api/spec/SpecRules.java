@@ -73,6 +73,10 @@ final class SpecRules {
             readiness(s.readiness());
         }
         restart(s.restart());
+        if (s.autoRemove() && s.restart().policy() != RestartMode.NO) {
+            throw BerthException.invalidField("autoRemove", true, "not together with restart policy "
+                    + s.restart().policy().wire() + ": a removed workload cannot be restarted (use restart: no)");
+        }
         labels(s.labels());
         ulimits(s.ulimits());
         sysctls(s.sysctls());

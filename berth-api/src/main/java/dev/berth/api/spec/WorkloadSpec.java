@@ -39,7 +39,8 @@ public record WorkloadSpec(
         Map<String, Ulimit> ulimits,
         Map<String, String> sysctls,
         CapabilityChanges capabilities,
-        Boolean readOnlyRootfs) {
+        Boolean readOnlyRootfs,
+        Boolean autoRemove) {
 
     public WorkloadSpec {
         pullPolicy = pullPolicy == null ? PullPolicy.IF_NOT_PRESENT : pullPolicy;
@@ -62,6 +63,7 @@ public record WorkloadSpec(
         sysctls = sysctls == null ? Map.of() : immutable(sysctls);
         capabilities = capabilities == null ? CapabilityChanges.NONE : capabilities;
         readOnlyRootfs = readOnlyRootfs != null && readOnlyRootfs;
+        autoRemove = autoRemove != null && autoRemove;
     }
 
     /** Checks every field; returns this spec, or throws naming the first bad field and what is allowed. */
@@ -113,6 +115,7 @@ public record WorkloadSpec(
         private final Map<String, String> sysctls = new LinkedHashMap<>();
         private CapabilityChanges capabilities;
         private Boolean readOnlyRootfs;
+        private Boolean autoRemove;
 
         private Builder(String name, String image) {
             this.name = name;
@@ -147,6 +150,7 @@ public record WorkloadSpec(
             sysctls.putAll(s.sysctls);
             capabilities = s.capabilities;
             readOnlyRootfs = s.readOnlyRootfs;
+            autoRemove = s.autoRemove;
         }
 
         public Builder name(String value) { name = value; return this; }
@@ -181,12 +185,14 @@ public record WorkloadSpec(
         public Builder sysctl(String key, String value) { sysctls.put(key, value); return this; }
         public Builder capabilities(List<String> add, List<String> drop) { capabilities = new CapabilityChanges(add, drop); return this; }
         public Builder readOnlyRootfs(boolean value) { readOnlyRootfs = value; return this; }
+        /** Remove the workload once it exits, as {@code docker run --rm} does; needs a supervising engine (the daemon). */
+        public Builder autoRemove(boolean value) { autoRemove = value; return this; }
 
         public WorkloadSpec build() {
             return new WorkloadSpec(name, backend, runtime, image, pullPolicy, command, args, env, workingDir, user,
                     resources, ports, networks, securityGroups, volumes, tmpfs, files, userData, keepAlive,
                     readiness, restart, isolation, hostAccess, labels, ulimits, sysctls, capabilities,
-                    readOnlyRootfs).validate();
+                    readOnlyRootfs, autoRemove).validate();
         }
     }
 }

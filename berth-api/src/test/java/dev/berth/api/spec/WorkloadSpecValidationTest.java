@@ -279,6 +279,17 @@ class WorkloadSpecValidationTest {
     }
 
     @Test
+    void autoRemoveExcludesARestartPolicyAndIsReadFromYaml() {
+        var e = invalidSpec(() -> spec().autoRemove(true).restart(RestartMode.ON_FAILURE, 0).build());
+
+        assertThat(e.field()).isEqualTo("autoRemove");
+        assertThat(e.getMessage()).contains("restart policy on-failure");
+        assertThat(spec().autoRemove(true).build().autoRemove()).isTrue();
+        assertThat(spec().build().autoRemove()).isFalse();
+        assertThat(new SpecParser().parse("name: job\nimage: busybox\nautoRemove: true\n").autoRemove()).isTrue();
+    }
+
+    @Test
     void restartMaxRetriesCannotBeNegative() {
         assertThat(invalidSpec(() -> spec().restart(RestartMode.ON_FAILURE, -1).build()).field()).isEqualTo("restart.maxRetries");
     }

@@ -113,9 +113,17 @@ final class ExitWatcher implements Runnable {
             supervisor.events.changed(before.orElse(record), record);
         }
         if (step instanceof End) {
+            if (autoRemoveDue(record)) {
+                supervisor.autoRemove(record);
+            }
             supervisor.ended(name);
         }
         return step;
+    }
+
+    /** A workload with {@code autoRemove} that has run and will not run again: removed, like {@code docker run --rm}. */
+    private static boolean autoRemoveDue(WorkloadRecord record) {
+        return record.spec().autoRemove() && record.handle() != null && record.startedAt() != null && !mayBeRunning(record);
     }
 
     private Step stepFor(WorkloadRecord record, Duration lastRun) {

@@ -1,5 +1,6 @@
 package dev.berth.engine.supervision;
 
+import dev.berth.api.model.ExitStatus;
 import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendStatus;
 import dev.berth.engine.events.EventBus;
@@ -8,14 +9,17 @@ import dev.berth.engine.store.StateStore;
 import dev.berth.engine.store.WorkloadRecord;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,12 +38,16 @@ import java.util.logging.Logger;
 public final class Supervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Supervisor.class.getName());
     private static final Duration JOIN_BOUND = Duration.ofSeconds(5);
+    private static final int AUTO_REMOVED_KEPT = 1000;
 
     final StateStore store;
     final Function<String, Backend> backends;
     final NameGuard locks;
     final EventBus events;
     final BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold;
+    private final Consumer<WorkloadRecord> remover;
+    /** The exits of the workloads removed for {@code autoRemove}, newest last, for a wait that lost the race. */
+    private final Map<String, ExitStatus> autoRemovedExits = new LinkedHashMap<>();
     /** Counted down once, at close: wakes every watcher waiting out a restart pause. */
     final CountDownLatch closing = new CountDownLatch(1);
 
@@ -48,13 +56,18 @@ public final class Supervisor implements AutoCloseable {
     private boolean enabled;
     private boolean closed;
 
+    /**
+     * @param remover removes a workload's backend resources and record and publishes {@code removed};
+     *                called by a watcher, under the workload's name lock, for {@code autoRemove}
+     */
     public Supervisor(StateStore store, Function<String, Backend> backends, NameGuard locks, EventBus events,
-                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold) {
+                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold, Consumer<WorkloadRecord> remover) {
         this.store = store;
         this.backends = backends;
         this.locks = locks;
         this.events = events;
         this.fold = fold;
+        this.remover = remover;
     }
 
     /**
@@ -148,6 +161,36 @@ public final class Supervisor implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
             join(List.of(thread));
+        }
+    }
+
+    /** Under the name lock: removes a workload that ended for good and asked for it; a failure leaves it recorded. */
+    void autoRemove(WorkloadRecord record) {
+        try {
+            remover.accept(record);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot remove " + record.name() + " after its exit (autoRemove); rm it by hand", e);
+            return;
+        }
+        lock.lock();
+        try {
+            autoRemovedExits.remove(record.name());
+            autoRemovedExits.put(record.name(), record.exit());
+            if (autoRemovedExits.size() > AUTO_REMOVED_KEPT) {
+                autoRemovedExits.remove(autoRemovedExits.keySet().iterator().next());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The exit of {@code name} if a watcher removed it on that exit (autoRemove), for a wait that came too late. */
+    public Optional<ExitStatus> autoRemovedExit(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(autoRemovedExits.get(name));
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -1,10 +1,14 @@
 package dev.berth.engine.supervision;
 
 import static dev.berth.api.model.EventType.EXITED;
+import static dev.berth.api.model.EventType.REMOVED;
 import static dev.berth.api.model.EventType.RESTARTED;
 import static dev.berth.api.model.EventType.STOPPED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.api.error.BerthException;
+import dev.berth.api.error.ErrorCode;
 import dev.berth.api.model.Event;
 import dev.berth.api.model.EventType;
 import dev.berth.api.model.WorkloadState;
@@ -194,6 +198,68 @@ class SupervisionTest {
                 assertThat(job.restartCount()).isEqualTo(1);
             }
         }
+    }
+
+    private static WorkloadSpec autoRemoved(String name) {
+        return WorkloadSpec.builder(name, "busybox").command("sleep", "1000").autoRemove(true).build();
+    }
+
+    @Test
+    void anAutoRemoveWorkloadIsRemovedOnItsExitAndAWaitStillGetsItsCode() throws Exception {
+        String id = supervising().run(autoRemoved("job")).handle();
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> engine.waitExit("job", null),
+                task -> Thread.ofVirtual().start(task));
+        try (var tape = EventTape.fromNow(engine)) {
+            fake.exit(new Handle("fake", id), 3);
+
+            assertThat(tape.next(2)).extracting(Event::type, Event::detail)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(EXITED, "code 3"), org.assertj.core.groups.Tuple.tuple(REMOVED, null));
+        }
+        assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(3);
+        assertThat(engine.waitExit("job", null).code()).as("a wait that comes after the removal").isEqualTo(3);
+        assertThat(engine.list(true)).extracting(WorkloadStatus::name).doesNotContain("job");
+        assertThat(fake.removed).containsExactly("workload " + id);
+        assertThat(engine.supervisedWorkloads()).isEmpty();
+    }
+
+    @Test
+    void anAutoRemoveWorkloadIsRemovedAfterAUsersStopButNotWhileOnlyCreated() {
+        supervising().run(autoRemoved("web"));
+        engine.create(autoRemoved("later"));
+        try (var tape = EventTape.fromNow(engine)) {
+            engine.stop("web", Duration.ofSeconds(1));
+
+            assertThat(tape.nextTypes("web", 3)).containsExactly(EXITED, STOPPED, REMOVED);
+            tape.assertQuietFor(NO_RESTART_WITHIN);
+        }
+        assertThat(engine.list(true)).extracting(WorkloadStatus::name).containsExactly("later");
+    }
+
+    @Test
+    void anAutoRemoveWorkloadThatExitedWhileNoEngineRanIsRemovedWhenSupervisionStarts() {
+        String id = supervising().run(autoRemoved("job")).handle();
+        engine.close();
+        fake.exit(new Handle("fake", id), 137);
+
+        open();
+        try (var tape = EventTape.fromNow(engine)) {
+            engine.superviseWorkloads();
+            assertThat(tape.nextTypes("job", 2)).containsExactly(EXITED, REMOVED);
+        }
+        assertThat(engine.list(true)).isEmpty();
+        assertThat(fake.removed).containsExactly("workload " + id);
+    }
+
+    @Test
+    void anEngineThatDoesNotSuperviseRefusesAutoRemoveAndRecordsNothing() {
+        open();
+        assertThatThrownBy(() -> engine.run(autoRemoved("job"))).isInstanceOfSatisfying(BerthException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED);
+            assertThat(e.field()).isEqualTo("autoRemove");
+            assertThat(e.getMessage()).contains("berth daemon");
+        });
+        assertThat(engine.list(true)).isEmpty();
+        assertThat(fake.containers).isEmpty();
     }
 
     @Test
