@@ -99,7 +99,8 @@ public final class Engine implements BerthClient {
         this.backends = new BackendRegistry(providers, config.backendSettings(), config.defaultBackend(),
                 Map.of(BackendProvider.DATA_DIR, config.dataDir().toString(), BackendProvider.OWNER_ID, ownerId));
         this.networks = new Networks(store, backends, ownerId);
-        this.supervisor = new Supervisor(store, backends::get, locks::with, events, BackendObserver::fold, this::removeRecorded);
+        this.supervisor = new Supervisor(store, backends::get, locks::with, events, BackendObserver::fold, this::removeRecorded,
+                this::probeAfterRestart);
         this.observer = new BackendObserver(store, backends, ownerId, locks, events, supervisor::watches);
         this.recovery = new Recovery(store, backends, config.detectionOrder(), ownerId, locks::with, BackendObserver::fold, events);
         this.images = new ImageRouter(new StoreImages(config.dataDir().resolve("images"), config.dataDir().resolve("tmp")),
@@ -238,6 +239,11 @@ public final class Engine implements BerthClient {
         });
         supervisor.release(name);
         return removed;
+    }
+
+    /** A run a restart policy started: probed like a user's start; the verdict is recorded, the error dropped. */
+    private void probeAfterRestart(WorkloadRecord restarted) {
+        readiness.await(restarted);
     }
 
     /** Under the name lock: the backend's resources, then the record; publishes {@code removed}. */

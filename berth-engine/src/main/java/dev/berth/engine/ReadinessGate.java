@@ -20,7 +20,8 @@ import java.time.Instant;
 /**
  * Start's second half for a spec with a readiness probe: block until the probe passes (READY),
  * the workload exits first (EXITED, {@code conflict} error) or the timeout passes (FAILED, left
- * running for its logs, {@code timeout} error).
+ * running for its logs, {@code timeout} error). A supervising engine runs it again for every run
+ * a restart policy starts (the verdict recorded and published, the error dropped).
  */
 final class ReadinessGate {
     private static final String READINESS = ReadinessWaiter.FAILURE_PREFIX;
@@ -65,7 +66,8 @@ final class ReadinessGate {
                     + (readiness.timeout() == null ? Readiness.DEFAULT_TIMEOUT.toSeconds() + "s" : readiness.timeout()) + ": " + t.lastError() + " (the workload is left running)";
         };
         WorkloadRecord verdict = locks.with(started.name(), () -> store.get(started.name())
-                .filter(r -> started.handle().equals(r.handle()) && r.state() == WorkloadState.RUNNING)
+                .filter(r -> started.handle().equals(r.handle()) && r.state() == WorkloadState.RUNNING
+                        && java.util.Objects.equals(started.startedAt(), r.startedAt())) // the same run, nothing newer
                 .map(r -> {
                     WorkloadRecord v = switch (outcome) {
                         case ReadinessOutcome.Ready ready -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.READY, null);

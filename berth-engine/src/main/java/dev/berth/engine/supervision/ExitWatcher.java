@@ -228,7 +228,12 @@ final class ExitWatcher implements Runnable {
             }
             WorkloadRecord again = current.state().isActive() ? current
                     : current.started(bs.startedAt() == null ? Instant.now() : bs.startedAt());
-            return Optional.of(again.withRestartCount(Math.max(current.restartCount(), bs.restartCount())));
+            again = again.withRestartCount(Math.max(current.restartCount(), bs.restartCount()));
+            if (again.state() == WorkloadState.READY) {
+                again = again.withState(WorkloadState.RUNNING, null); // a new run: ready once probed again
+            }
+            supervisor.probeReadiness(again);
+            return Optional.of(again);
         }
         WorkloadRecord folded = supervisor.fold.apply(current, bs);
         if (!running && folded.state() != WorkloadState.EXITED && exit != null) {
@@ -254,6 +259,7 @@ final class ExitWatcher implements Runnable {
         supervisor.store.update(restarted);
         supervisor.events.publish(name, EventType.RESTARTED, "restart " + restarted.restartCount() + " by restart policy "
                 + record.spec().restart().policy().wire() + " after " + pause.toMillis() + " ms");
+        supervisor.probeReadiness(restarted);
         return decide(Optional.of(restarted), Optional.of(restarted), Duration.ZERO);
     }
 }

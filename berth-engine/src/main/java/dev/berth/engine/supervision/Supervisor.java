@@ -46,6 +46,7 @@ public final class Supervisor implements AutoCloseable {
     final EventBus events;
     final BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold;
     private final Consumer<WorkloadRecord> remover;
+    private final Consumer<WorkloadRecord> prober;
     /** The exits of the workloads removed for {@code autoRemove}, newest last, for a wait that lost the race. */
     private final Map<String, ExitStatus> autoRemovedExits = new LinkedHashMap<>();
     /** Counted down once, at close: wakes every watcher waiting out a restart pause. */
@@ -59,15 +60,36 @@ public final class Supervisor implements AutoCloseable {
     /**
      * @param remover removes a workload's backend resources and record and publishes {@code removed};
      *                called by a watcher, under the workload's name lock, for {@code autoRemove}
+     * @param prober  probes the readiness of a run that a restart policy started and records the
+     *                verdict (READY, or FAILED/EXITED with the reason); called on a thread of its own
      */
     public Supervisor(StateStore store, Function<String, Backend> backends, NameGuard locks, EventBus events,
-                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold, Consumer<WorkloadRecord> remover) {
+                      BiFunction<WorkloadRecord, BackendStatus, WorkloadRecord> fold, Consumer<WorkloadRecord> remover,
+                      Consumer<WorkloadRecord> prober) {
         this.store = store;
         this.backends = backends;
         this.locks = locks;
         this.events = events;
         this.fold = fold;
         this.remover = remover;
+        this.prober = prober;
+    }
+
+    /**
+     * A restart policy started a new run of {@code record}: its readiness probe (if the spec has
+     * one) runs again, on a thread of its own, as after a user's start; the watcher goes on watching.
+     */
+    void probeReadiness(WorkloadRecord record) {
+        if (record.spec().readiness() == null || isClosing()) {
+            return;
+        }
+        Thread.ofVirtual().name("berth-ready-" + record.name()).start(() -> {
+            try {
+                prober.accept(record);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "readiness of " + record.name() + " after a restart: " + e.getMessage());
+            }
+        });
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.berth.engine.supervision;
 
 import static dev.berth.api.model.EventType.EXITED;
+import static dev.berth.api.model.EventType.READY;
 import static dev.berth.api.model.EventType.REMOVED;
 import static dev.berth.api.model.EventType.RESTARTED;
 import static dev.berth.api.model.EventType.STOPPED;
@@ -13,6 +14,7 @@ import dev.berth.api.model.Event;
 import dev.berth.api.model.EventType;
 import dev.berth.api.model.WorkloadState;
 import dev.berth.api.model.WorkloadStatus;
+import dev.berth.api.spec.Readiness;
 import dev.berth.api.spec.RestartMode;
 import dev.berth.api.spec.Signal;
 import dev.berth.api.spec.WorkloadSpec;
@@ -315,6 +317,40 @@ class SupervisionTest {
         assertThat(web.state()).isEqualTo(WorkloadState.RUNNING);
         assertThat(web.restartCount()).isEqualTo(1);
         assertThat(fake.byWorkload("web").starts).as("one start by the engine, one by the backend, none twice").isEqualTo(2);
+    }
+
+    /** The fake's exec always succeeds, so this probe passes at the first try. */
+    private static WorkloadSpec probed(String name) {
+        return WorkloadSpec.builder(name, "busybox").command("sleep", "1000").restart(RestartMode.ALWAYS, 0)
+                .readiness(new Readiness(null, null, null, List.of("true"), "5s")).build();
+    }
+
+    @Test
+    void aRunTheEnginesRestartPolicyStartedIsProbedAndBecomesReadyAgain() {
+        assertThat(supervising().run(probed("web")).state()).isEqualTo(WorkloadState.READY);
+        try (var tape = EventTape.fromNow(engine)) {
+            exit("web", 1);
+
+            assertThat(tape.nextTypes("web", 3)).containsExactly(EXITED, RESTARTED, READY);
+            tape.assertQuietFor(NO_RESTART_WITHIN);
+        }
+        WorkloadStatus web = recorded("web");
+        assertThat(web.state()).isEqualTo(WorkloadState.READY);
+        assertThat(web.restartCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunTheBackendRestartedIsProbedAndBecomesReadyAgain() throws Exception {
+        fake.features.add(Capabilities.Feature.RESTART_POLICY);
+        String id = supervising().run(probed("web")).handle();
+        try (var tape = EventTape.fromNow(engine)) {
+            fake.awaitWaiter(id);
+            fake.exit(new Handle("fake", id), 1);
+
+            assertThat(tape.nextTypes("web", 3)).containsExactly(EXITED, RESTARTED, READY);
+            tape.assertQuietFor(NO_RESTART_WITHIN);
+        }
+        assertThat(recorded("web").state()).isEqualTo(WorkloadState.READY);
     }
 
     @Test
