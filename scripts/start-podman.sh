@@ -9,6 +9,9 @@ set -euo pipefail
 PODMAN_SOCK="${BERTH_PODMAN_SOCK:-/run/podman/podman.sock}"
 PODMAN_LOG="${BERTH_PODMAN_LOG:-/var/log/berth-podman.log}"
 PODMAN_PIDFILE="$BERTH_RUN_DIR/podman.pid"
+# The service's temp dir: Podman 4.3's compat API leaves every uploaded archive behind there
+# (api_load.tar*, containers/podman#28531), so it gets a dir of its own, emptied at each start.
+PODMAN_TMP="${BERTH_PODMAN_TMP:-/var/tmp/berth-podman}"
 PODMAN_TIMEOUT="${BERTH_PODMAN_TIMEOUT:-60}"
 CONTAINERS_DROPIN=/etc/containers/containers.conf.d/50-berth.conf
 REGISTRIES_DROPIN=/etc/containers/registries.conf.d/50-berth.conf
@@ -67,9 +70,10 @@ stop_our_service() {
 }
 
 launch_service() {
-  mkdir -p "$(dirname "$PODMAN_SOCK")" "$BERTH_RUN_DIR"
+  mkdir -p "$(dirname "$PODMAN_SOCK")" "$BERTH_RUN_DIR" "$PODMAN_TMP"
   rm -f "$PODMAN_SOCK"
-  start_detached "$PODMAN_LOG" podman system service --time=0 "unix://$PODMAN_SOCK"
+  find "$PODMAN_TMP" -mindepth 1 -maxdepth 1 -name 'api_load.tar*' -delete
+  start_detached "$PODMAN_LOG" env TMPDIR="$PODMAN_TMP" podman system service --time=0 "unix://$PODMAN_SOCK"
   printf '%s\n' "$BERTH_DETACHED_PID" >"$PODMAN_PIDFILE"
   log "started podman system service (pid $BERTH_DETACHED_PID); log $PODMAN_LOG"
   local rc=0
