@@ -246,16 +246,26 @@ public final class Engine implements BerthClient {
         readiness.await(restarted);
     }
 
-    /** Under the name lock: the backend's resources, then the record; publishes {@code removed}. */
+    /**
+     * Under the name lock: the record, then the backend's resources; publishes {@code removed}.
+     * In this order a crash in between leaves an owner-labelled resource that no record explains,
+     * which the reaper removes (the daemon reaps at start); the other order would leave a record
+     * of something that no longer exists. A removal the backend refuses puts the record back.
+     */
     private void removeRecorded(WorkloadRecord record) {
         String name = record.name();
         Backend backend = backends.get(record.backend());
         Handle handle = record.handle() != null ? new Handle(backend.name(), record.handle())
                 : LabelLookup.find(backend, ownerId, name, record.generation()).orElse(null);
-        if (handle != null) {
-            backend.remove(handle);
-        }
         store.delete(name);
+        try {
+            if (handle != null) {
+                backend.remove(handle);
+            }
+        } catch (RuntimeException e) {
+            store.insert(record);
+            throw e;
+        }
         events.publish(name, EventType.REMOVED, null);
         observer.forget(name);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
+import dev.berth.api.model.WorkloadStatus;
 import dev.berth.api.model.BackendResource;
 import dev.berth.api.model.CleanupReport;
 import dev.berth.api.model.NetworkSpec;
@@ -130,6 +131,32 @@ class ReapTest {
         });
         assertThatThrownBy(() -> a.pruneOwner(" ")).isInstanceOf(BerthException.class);
         assertThat(fake.containers).hasSize(1);
+    }
+
+    @Test
+    void aCrashInTheMiddleOfARemoveLeavesNoRecordAndTheReaperRemovesTheContainer() {
+        String id = a.run(spec("going")).handle();
+        fake.crash = FakeBackend.Crash.BEFORE_REMOVE;
+        assertThatThrownBy(() -> a.remove("going", true)).isInstanceOf(FakeBackend.SimulatedCrash.class);
+        fake.crash = FakeBackend.Crash.NONE;
+
+        assertThat(a.list(true)).as("the user's remove is not undone by the crash").isEmpty();
+        assertThat(fake.containers).containsKey(id);
+        assertThat(ids(a.reap().removed())).containsExactly(id);
+        assertThat(fake.containers).isEmpty();
+    }
+
+    @Test
+    void aRemoveTheBackendRefusesKeepsTheRecord() {
+        a.run(spec("stuck"));
+        fake.refuseRemove = true;
+        assertThatThrownBy(() -> a.remove("stuck", true)).isInstanceOfSatisfying(BerthException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.BACKEND_ERROR));
+        fake.refuseRemove = false;
+
+        assertThat(a.list(true)).extracting(WorkloadStatus::name).containsExactly("stuck");
+        assertThat(a.remove("stuck", true)).isTrue();
+        assertThat(fake.containers).isEmpty();
     }
 
     @Test

@@ -62,7 +62,7 @@ public final class FakeBackend implements Backend {
         }
     }
 
-    public enum Crash { NONE, BEFORE_CREATE, AFTER_CREATE }
+    public enum Crash { NONE, BEFORE_CREATE, AFTER_CREATE, BEFORE_REMOVE }
 
     public static final class Container {
         public final String id;
@@ -95,6 +95,7 @@ public final class FakeBackend implements Backend {
     public boolean available = true;
     public boolean sloppyOwnerFilter;
     public Crash crash = Crash.NONE;
+    public boolean refuseRemove;
     public final Set<Capabilities.Feature> features = EnumSet.noneOf(Capabilities.Feature.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition exited = lock.newCondition();
@@ -313,6 +314,12 @@ public final class FakeBackend implements Backend {
 
     @Override
     public boolean remove(Handle handle) {
+        if (crash == Crash.BEFORE_REMOVE) {
+            throw new SimulatedCrash();
+        }
+        if (refuseRemove) {
+            throw new BerthException(ErrorCode.BACKEND_ERROR, "fake: remove refused");
+        }
         boolean was = locked(() -> {
             boolean found = containers.remove(handle.id()) != null;
             if (found) {
