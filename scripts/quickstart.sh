@@ -70,6 +70,11 @@ show "$BERTH" rm demo-web
 show "$BERTH" events --since "${first_event:-0}"
 
 step "Done"
-log "Berth ran workloads on: $("$BERTH" info | sed -n 's/^Default backend: *//p' | head -n 1)"
+default_backend="$("$BERTH" info | sed -n 's/^Default backend: *//p' | head -n 1)"
+if [[ "$default_backend" == oci ]]; then
+  log "Berth ran workloads on: oci (the default backend)"
+else
+  log "Berth ran workloads on: $default_backend (the default backend) and oci"
+fi
 log "the daemon keeps running (log /var/log/berth-daemon.log); stop it with: kill \$(cat /run/berth/berthd.pid)"
 log "next: '$BERTH --help', and the README's command reference"
