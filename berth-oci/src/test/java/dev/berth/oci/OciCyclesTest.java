@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Nothing survives a workload: after many create/start/remove cycles no runtime container,
  * network namespace, veth, mount, bundle or address is left, on the default network and on a
- * named one. Also prints the median create+start latency.
+ * named one. Also prints the median create+start latency. Workloads created at the same time on
+ * one network all name each other in /etc/hosts (each is written while its network is reserved
+ * and rendered again once it is plugged in).
  */
 @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OciCyclesTest {
@@ -63,6 +65,39 @@ class OciCyclesTest {
         latencies.sort(null);
         System.out.printf("oci/runc create+start over %d cycles: median %d ms, p90 %d ms%n", CYCLES,
                 latencies.get(CYCLES / 2), latencies.get(CYCLES * 9 / 10));
+        assertNothingLeft();
+    }
+
+    @Test
+    void workloadsCreatedTogetherOnOneNetworkEachNameAllTheOthersAndAFailedCreateLeavesNothing() throws Exception {
+        String net = "cy-" + runId + "-peers";
+        engine.createNetwork(null, new NetworkSpec(net, false, null));
+        var names = new ArrayList<String>();
+        for (int i = 0; i < 4; i++) {
+            names.add("cy-" + runId + "-p" + i);
+        }
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var runs = names.stream().map(n -> pool.submit(() -> engine.run(
+                    WorkloadSpec.builder(n, TestImages.BUSYBOX).network(net).command("sleep", "1000").build()))).toList();
+            for (var run : runs) {
+                run.get();
+            }
+        }
+        for (String name : names) {
+            String hosts = engine.exec(name, dev.berth.api.model.ExecRequest.of("cat", "/etc/hosts")).stdout();
+            for (String other : names) {
+                assertThat(hosts).as("/etc/hosts of %s names %s", name, other).contains(other);
+            }
+        }
+        String bad = "cy-" + runId + "-nouser";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> engine.run(WorkloadSpec.builder(bad, TestImages.BUSYBOX)
+                .network(net).user("nosuch").command("true").build())).isInstanceOf(dev.berth.api.error.BerthException.class)
+                .hasMessageContaining("nosuch");
+
+        for (String name : names) {
+            assertThat(engine.remove(name, true)).isTrue();
+        }
+        assertThat(engine.removeNetwork(net)).isTrue();
         assertNothingLeft();
     }
 

@@ -15,7 +15,6 @@ import dev.berth.oci.bundle.ResolvedUser;
 import dev.berth.oci.bundle.Users;
 import dev.berth.oci.images.OciImages;
 import dev.berth.oci.rootfs.Rootfs;
-import dev.berth.oci.rootfs.RootfsKind;
 import dev.berth.oci.runtime.RuntimeProfile;
 import dev.berth.oci.transport.CommandTransport;
 import dev.berth.oci.transport.HostFiles;
@@ -81,21 +80,19 @@ final class BundleFactory {
         // The netns and addresses are reserved while the rootfs is mounted and the user resolved;
         // config.json needs all three.
         var attached = java.util.concurrent.CompletableFuture.supplyAsync(() -> network(id, spec, fabric::reserve), VIRTUAL);
-        RootfsKind kind;
+        String root = Rootfs.rootfsDir(dir);
+        ResolvedUser user;
         try {
-            kind = rootfs.prepare(dir, image);
+            meta = meta.withRootfs(rootfs.prepare(dir, image));
+            bundles.writeMeta(meta);
+            var users = new Users(text(rootfs.resolveInside(root, "/etc/passwd")), text(rootfs.resolveInside(root, "/etc/group")));
+            String userSpec = spec.user() != null ? spec.user() : image.config().user();
+            user = users.resolve(userSpec, spec.user() != null ? "user" : "image user");
         } catch (RuntimeException e) {
-            attached.exceptionally(t -> Optional.empty()).join(); // its release comes with the bundle's removal
+            // Waited for, so that the caller's cleanup (which releases it) comes after the reservation.
+            attached.exceptionally(t -> Optional.empty()).join();
             throw e;
         }
-        meta = meta.withRootfs(kind);
-        bundles.writeMeta(meta);
-
-        String root = Rootfs.rootfsDir(dir);
-        var users = new Users(text(rootfs.resolveInside(root, "/etc/passwd")), text(rootfs.resolveInside(root, "/etc/group")));
-        String userSpec = spec.user() != null ? spec.user() : image.config().user();
-        ResolvedUser user = users.resolve(userSpec, spec.user() != null ? "user" : "image user");
-
         Optional<NetworkFabric.Attachment> attachment = attached.join();
         var etc = writeEtc(dir, spec, attachment);
         var volumes = new ArrayList<String>();
@@ -115,11 +112,28 @@ final class BundleFactory {
     /**
      * The second half of the network attach, for a bundle {@link #create} made: veths, addresses,
      * default route and port rules in the reserved netns; then the workload is a peer of the others
-     * on its networks, whose /etc/hosts files name it from now on.
+     * on its networks. Every hosts file on those networks is rendered again, its own included: it
+     * was written while the workload was only reserved, and a peer that completed meanwhile did not
+     * see it as a peer yet.
      */
     void plug(String id, WorkloadSpec spec) {
-        network(id, spec, fabric::attach).ifPresent(a ->
-                hosts.refreshPeers(a.endpoints().stream().map(NetworkFabric.Endpoint::network).toList(), id));
+        network(id, spec, fabric::attach).ifPresent(a -> refreshHosts(a));
+    }
+
+    /**
+     * Completes the network of a bundle whose reservation was never plugged in (a crash between the
+     * runtime's create and the plug): the reservation's own addresses and ports, from its record.
+     */
+    void plugIfReserved(BundleMeta meta) {
+        if (fabric == null || fabric.attachment(meta.id()).isPresent()) {
+            return;
+        }
+        var request = new NetworkFabric.AttachRequest(meta.id(), meta.workload(), meta.networks(), List.of(), List.of());
+        refreshHosts(fabric.attach(request));
+    }
+
+    private void refreshHosts(NetworkFabric.Attachment attachment) {
+        hosts.refreshPeers(attachment.endpoints().stream().map(NetworkFabric.Endpoint::network).toList(), null);
     }
 
     private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);

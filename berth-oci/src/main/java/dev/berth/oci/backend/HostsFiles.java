@@ -21,6 +21,7 @@ final class HostsFiles {
     private final HostFiles files;
     private final NetworkFabric fabric;
     private final String hostAlias;
+    private final java.util.concurrent.locks.ReentrantLock refreshing = new java.util.concurrent.locks.ReentrantLock();
 
     HostsFiles(Bundles bundles, HostFiles files, NetworkFabric fabric, String hostAlias) {
         this.bundles = bundles;
@@ -56,16 +57,29 @@ final class HostsFiles {
         return EtcFiles.hosts(hostname, ownIp, entries);
     }
 
-    /** Rewrites the hosts file of every other workload of this backend on {@code networks}. */
+    /**
+     * Rewrites the hosts file of every workload of this backend on {@code networks} but
+     * {@code exceptId} (null: all of them, the caller's own included). One refresh at a time: each
+     * renders from the fabric's current peers, so a later refresh never loses to an earlier one.
+     */
     void refreshPeers(List<String> networks, String exceptId) {
         if (fabric == null) {
             return;
         }
-        Set<String> ids = new LinkedHashSet<>();
-        for (String network : networks) {
-            fabric.peers(network).forEach(p -> ids.add(p.workloadId()));
+        refreshing.lock();
+        try {
+            Set<String> ids = new LinkedHashSet<>();
+            for (String network : networks) {
+                fabric.peers(network).forEach(p -> ids.add(p.workloadId()));
+            }
+            ids.remove(exceptId);
+            rewrite(ids);
+        } finally {
+            refreshing.unlock();
         }
-        ids.remove(exceptId);
+    }
+
+    private void rewrite(Set<String> ids) {
         for (String id : ids) {
             try {
                 var meta = bundles.meta(id);

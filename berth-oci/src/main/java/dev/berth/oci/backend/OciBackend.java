@@ -222,8 +222,9 @@ public final class OciBackend implements Backend {
     @Override
     public void start(Handle handle) {
         BundleMeta meta = bundles.require(handle.id());
-        if (!containers.freshlyCreated(meta.id())) { // else mounted by this process a moment ago
+        if (!containers.freshlyCreated(meta.id())) { // else mounted and plugged in by this process a moment ago
             rootfs.ensureMounted(bundles.dir(meta.id()), images.require(meta.image()), meta.rootfs());
+            factory.plugIfReserved(meta);
         }
         containers.start(meta);
     }
@@ -400,8 +401,12 @@ public final class OciBackend implements Backend {
         var first = stats(handle);
         return Stream.iterate(first, s -> s != null, s -> {
             // Sampling at a fixed interval is what a stats stream is; the exit file cuts the wait short.
-            if (containers.status(meta.id()).await(StatsReader.INTERVAL).isPresent()) {
-                return null;
+            try {
+                if (containers.status(meta.id()).await(StatsReader.INTERVAL).isPresent()) {
+                    return null;
+                }
+            } catch (BerthException e) {
+                return null; // removed meanwhile: the stream ends, as it does at the exit
             }
             try {
                 return stats(handle);

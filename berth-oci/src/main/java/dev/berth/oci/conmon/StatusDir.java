@@ -55,7 +55,7 @@ public final class StatusDir {
 
     /**
      * Blocks until conmon has written the exit file; empty when {@code timeout} (null = forever)
-     * passes first; not found when the directory disappears meanwhile (the workload was removed).
+     * passes first; not found when the bundle around it disappears meanwhile (the workload was removed).
      */
     public Optional<ExitRecord> await(Duration timeout) {
         long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -65,7 +65,7 @@ public final class StatusDir {
                 if (exit.isPresent()) {
                     return exit;
                 }
-                if (!files.exists(dir)) {
+                if (!files.exists(bundleDir())) { // the status dir itself is briefly gone while a run is recreated
                     throw new BerthException(ErrorCode.NOT_FOUND, "workload removed while waiting for its exit (" + dir + ")");
                 }
                 long left = deadline - System.nanoTime();
@@ -79,6 +79,11 @@ public final class StatusDir {
             Thread.currentThread().interrupt();
             throw new BerthException(ErrorCode.INTERNAL, "interrupted while waiting for the exit of " + dir, e);
         }
+    }
+
+    private String bundleDir() {
+        int slash = dir.lastIndexOf('/');
+        return slash > 0 ? dir.substring(0, slash) : dir;
     }
 
     /** Forgets a previous run's fate before the container runs again. */

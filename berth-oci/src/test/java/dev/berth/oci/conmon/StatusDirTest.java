@@ -35,11 +35,12 @@ class StatusDirTest {
     }
 
     @Test
-    void aWaiterWhoseDirectoryIsRemovedWithoutAnExitEndsWithNotFound() throws Exception {
-        Path dir = Files.createDirectories(bundle.resolve("status"));
+    void aWaiterWhoseBundleIsRemovedWithoutAnExitEndsWithNotFound() throws Exception {
+        Path dir = Files.createDirectories(bundle.resolve("b1").resolve("status"));
         var waiting = CompletableFuture.supplyAsync(() -> statusDir(dir).await(null), task -> Thread.ofVirtual().start(task));
 
         Files.delete(dir); // before or after the waiter looked: either way it must end
+        Files.delete(dir.getParent());
 
         try {
             waiting.get(10, TimeUnit.SECONDS);
@@ -49,6 +50,17 @@ class StatusDirTest {
             return;
         }
         throw new AssertionError("the wait ended without an error, though no exit was ever written");
+    }
+
+    @Test
+    void aWaiterOutlivesTheStatusDirBeingClearedForTheNextRun() throws Exception {
+        Path dir = Files.createDirectories(bundle.resolve("status"));
+        var waiting = CompletableFuture.supplyAsync(() -> statusDir(dir).await(null), task -> Thread.ofVirtual().start(task));
+
+        statusDir(dir).clear(); // what a restart does before the runtime creates the container again
+        Files.writeString(dir.resolve("exit"), "7");
+
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).hasValueSatisfying(e -> assertThat(e.status().code()).isEqualTo(7));
     }
 
     @Test
