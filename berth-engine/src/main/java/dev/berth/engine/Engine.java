@@ -121,13 +121,16 @@ public final class Engine implements BerthClient {
     @Override
     public WorkloadStatus create(WorkloadSpec spec) {
         requireSupervisionFor(spec);
-        return status(provisioner.create(spec));
+        WorkloadRecord created = provisioner.create(spec);
+        supervisor.forgetAutoRemoved(spec.name());
+        return status(created);
     }
 
     @Override
     public WorkloadStatus run(WorkloadSpec spec) {
         requireSupervisionFor(spec);
         WorkloadRecord record = provisioner.create(spec);
+        supervisor.forgetAutoRemoved(spec.name());
         WorkloadRecord started;
         try {
             started = startRecord(record.name());
@@ -263,7 +266,11 @@ public final class Engine implements BerthClient {
                 backend.remove(handle);
             }
         } catch (RuntimeException e) {
-            store.insert(record);
+            try {
+                store.insert(record);
+            } catch (RuntimeException restore) {
+                e.addSuppressed(restore);
+            }
             throw e;
         }
         events.publish(name, EventType.REMOVED, null);
@@ -368,7 +375,7 @@ public final class Engine implements BerthClient {
         } catch (BerthException e) {
             // Removed on its exit (autoRemove) before or while we waited: that exit is the answer.
             if (e.code() == ErrorCode.NOT_FOUND) {
-                return supervisor.autoRemovedExit(name).orElseThrow(() -> e);
+                return locks.with(name, () -> supervisor.autoRemovedExit(name)).orElseThrow(() -> e);
             }
             throw e;
         }

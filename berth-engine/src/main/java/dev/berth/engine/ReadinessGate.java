@@ -44,6 +44,15 @@ final class ReadinessGate {
      * Probes a just-started workload outside its name lock (so stop and remove still work while
      * it waits), then records the verdict unless the workload was changed meanwhile.
      */
+    /**
+     * Whether {@code r} records a run that started after the probed one: a restart while the
+     * probe ran. A read may have folded in the backend's start time meanwhile, which is the same
+     * run's and no later than the engine's own.
+     */
+    private static boolean newerRun(WorkloadRecord r, WorkloadRecord probed) {
+        return r.startedAt() != null && probed.startedAt() != null && r.startedAt().isAfter(probed.startedAt());
+    }
+
     WorkloadRecord await(WorkloadRecord started) {
         Readiness readiness = started.spec().readiness();
         if (readiness == null) {
@@ -67,7 +76,7 @@ final class ReadinessGate {
         };
         WorkloadRecord verdict = locks.with(started.name(), () -> store.get(started.name())
                 .filter(r -> started.handle().equals(r.handle()) && r.state() == WorkloadState.RUNNING
-                        && java.util.Objects.equals(started.startedAt(), r.startedAt())) // the same run, nothing newer
+                        && !newerRun(r, started))
                 .map(r -> {
                     WorkloadRecord v = switch (outcome) {
                         case ReadinessOutcome.Ready ready -> r.withStartedAt(bs.startedAt()).withState(WorkloadState.READY, null);

@@ -226,12 +226,9 @@ final class ExitWatcher implements Runnable {
             if (Objects.equals(current.startedAt(), runStartedAt)) {
                 supervisor.events.publish(name, EventType.EXITED, EventBus.describe(exit));
             }
-            WorkloadRecord again = current.state().isActive() ? current
-                    : current.started(bs.startedAt() == null ? Instant.now() : bs.startedAt());
-            again = again.withRestartCount(Math.max(current.restartCount(), bs.restartCount()));
-            if (again.state() == WorkloadState.READY) {
-                again = again.withState(WorkloadState.RUNNING, null); // a new run: ready once probed again
-            }
+            // A new run: its own start time (a readiness verdict is tied to it), RUNNING until probed again.
+            WorkloadRecord again = current.started(bs.startedAt() == null ? Instant.now() : bs.startedAt())
+                    .withRestartCount(Math.max(current.restartCount(), bs.restartCount()));
             supervisor.probeReadiness(again);
             return Optional.of(again);
         }

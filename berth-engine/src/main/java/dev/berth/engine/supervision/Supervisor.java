@@ -49,6 +49,8 @@ public final class Supervisor implements AutoCloseable {
     private final Consumer<WorkloadRecord> prober;
     /** The exits of the workloads removed for {@code autoRemove}, newest last, for a wait that lost the race. */
     private final Map<String, ExitStatus> autoRemovedExits = new LinkedHashMap<>();
+    /** Readiness probes of restarted runs in flight; interrupted at close. */
+    private final Set<Thread> probes = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Counted down once, at close: wakes every watcher waiting out a restart pause. */
     final CountDownLatch closing = new CountDownLatch(1);
 
@@ -83,13 +85,17 @@ public final class Supervisor implements AutoCloseable {
         if (record.spec().readiness() == null || isClosing()) {
             return;
         }
-        Thread.ofVirtual().name("berth-ready-" + record.name()).start(() -> {
+        Thread probe = Thread.ofVirtual().name("berth-ready-" + record.name()).unstarted(() -> {
             try {
                 prober.accept(record);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "readiness of " + record.name() + " after a restart: " + e.getMessage());
+            } finally {
+                probes.remove(Thread.currentThread());
             }
         });
+        probes.add(probe);
+        probe.start();
     }
 
     /**
@@ -186,18 +192,26 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** Under the name lock: removes a workload that ended for good and asked for it; a failure leaves it recorded. */
+    /**
+     * Under the name lock: removes a workload that ended for good and asked for it; a failure
+     * leaves it recorded (the next daemon start tries again). The exit is remembered first, so a
+     * wait that finds the record gone finds the exit.
+     */
     void autoRemove(WorkloadRecord record) {
+        remember(record.name(), record.exit());
         try {
             remover.accept(record);
         } catch (RuntimeException e) {
+            forgetAutoRemoved(record.name());
             LOG.log(Level.WARNING, "cannot remove " + record.name() + " after its exit (autoRemove); rm it by hand", e);
-            return;
         }
+    }
+
+    private void remember(String name, ExitStatus exit) {
         lock.lock();
         try {
-            autoRemovedExits.remove(record.name());
-            autoRemovedExits.put(record.name(), record.exit());
+            autoRemovedExits.remove(name);
+            autoRemovedExits.put(name, exit);
             if (autoRemovedExits.size() > AUTO_REMOVED_KEPT) {
                 autoRemovedExits.remove(autoRemovedExits.keySet().iterator().next());
             }
@@ -206,11 +220,24 @@ public final class Supervisor implements AutoCloseable {
         }
     }
 
-    /** The exit of {@code name} if a watcher removed it on that exit (autoRemove), for a wait that came too late. */
+    /**
+     * The exit of {@code name} if a watcher removed it on that exit (autoRemove), for a wait that
+     * came too late; call it under the name lock (the watcher removes under it).
+     */
     public Optional<ExitStatus> autoRemovedExit(String name) {
         lock.lock();
         try {
             return Optional.ofNullable(autoRemovedExits.get(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A new workload took the name: a wait on it is about that one from now on. */
+    public void forgetAutoRemoved(String name) {
+        lock.lock();
+        try {
+            autoRemovedExits.remove(name);
         } finally {
             lock.unlock();
         }
@@ -258,6 +285,7 @@ public final class Supervisor implements AutoCloseable {
             lock.unlock();
         }
         closing.countDown();
+        probes.forEach(Thread::interrupt);
         threads.forEach(Thread::interrupt);
         join(threads);
     }
