@@ -225,6 +225,20 @@ class SupervisionTest {
     }
 
     @Test
+    void aRememberedExitIsForgottenOnceANewWorkloadTakesTheName() {
+        String id = supervising().run(autoRemoved("job")).handle();
+        try (var tape = EventTape.fromNow(engine)) {
+            fake.exit(new Handle("fake", id), 3);
+            assertThat(tape.nextTypes("job", 2)).containsExactly(EXITED, REMOVED);
+        }
+        engine.run(spec("job", RestartMode.NO, 0));
+        engine.remove("job", true);
+
+        assertThatThrownBy(() -> engine.waitExit("job", null)).as("not the first job's exit 3")
+                .isInstanceOfSatisfying(BerthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
     void anAutoRemoveWorkloadIsRemovedAfterAUsersStopButNotWhileOnlyCreated() {
         supervising().run(autoRemoved("web"));
         engine.create(autoRemoved("later"));
