@@ -8,7 +8,6 @@ import dev.berth.api.model.WorkloadState;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.api.spi.Backend;
 import dev.berth.api.spi.BackendProvider;
-import dev.berth.api.spi.Handle;
 import dev.berth.engine.Engine;
 import dev.berth.testkit.TestImages;
 import java.nio.file.Files;
@@ -56,23 +55,10 @@ class OciRecoveryTest {
     @Test
     void workloadThatExitsWhileNoEngineRunsReportsItsRealExitCodeAfterReconcile() {
         String job = "rc-" + runId + "-exit42";
-        var spec = WorkloadSpec.builder(job, TestImages.BUSYBOX)
-                .command("/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; exit 42").build();
-        String ownerId = engine.ownerId();
-        Handle handle = new Handle(OciBackendProvider.NAME, engine.run(spec).handle());
-        engine.close();
+        Engine first = engine;
         engine = null;
+        engine = ExitWhileNoEngineRuns.exit42(first, job, this::engine, this::backend);
 
-        try (Backend backend = backend(ownerId)) {
-            assertThat(backend.exec(handle, ExecRequest.of("touch", "/tmp/go")).exitCode()).isZero();
-            assertThat(backend.waitExit(handle, WAIT).code()).isEqualTo(42);
-        }
-
-        engine = engine();
-        var outcome = engine.reconcile().workloads().stream().filter(w -> w.name().equals(job)).findFirst().orElseThrow();
-
-        assertThat(outcome.outcome()).isEqualTo(ReconcileReport.Outcome.EXITED);
-        assertThat(outcome.exit().code()).isEqualTo(42);
         var status = engine.inspect(job);
         assertThat(status.state()).isEqualTo(WorkloadState.EXITED);
         assertThat(status.exit().code()).isEqualTo(42);

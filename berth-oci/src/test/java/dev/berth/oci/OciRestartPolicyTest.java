@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.error.BerthException;
 import dev.berth.api.error.ErrorCode;
-import dev.berth.api.model.Event;
 import dev.berth.api.model.EventType;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.WorkloadState;
@@ -13,20 +12,18 @@ import dev.berth.api.spec.RestartMode;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.engine.Engine;
 import dev.berth.testkit.Await;
+import dev.berth.testkit.FollowedEvents;
 import dev.berth.testkit.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,9 +49,8 @@ class OciRestartPolicyTest {
 
     private final String runId = UUID.randomUUID().toString().substring(0, 6);
     private final List<String> created = new ArrayList<>();
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private Engine engine;
-    private Stream<Event> follow;
+    private FollowedEvents events;
 
     @BeforeEach
     void open() {
@@ -62,14 +58,13 @@ class OciRestartPolicyTest {
                 .backendSettings(OciBackendProvider.NAME, Map.of(OciBackendProvider.RUNTIME, "runc")).build();
         TestImages.ensureImported(engine, OciBackendProvider.NAME);
         engine.superviseWorkloads();
-        follow = engine.events(0, true);
-        Thread.ofVirtual().start(() -> follow.forEach(events::add));
+        events = new FollowedEvents(engine, WITHIN);
     }
 
     @AfterEach
     void close() throws Exception {
         try {
-            follow.close();
+            events.close();
             for (String name : created) {
                 engine.remove(name, true);
             }
@@ -97,14 +92,14 @@ class OciRestartPolicyTest {
         }, job + " exited for good after two restarts");
 
         assertThat(settled.exit().code()).isEqualTo(3);
-        assertNoEventOf(job, NO_RESTART_WITHIN);
+        events.assertNothingNewOf(job, NO_RESTART_WITHIN);
         var after = engine.inspect(job);
         assertThat(after.state()).isEqualTo(WorkloadState.EXITED);
         assertThat(after.restartCount()).isEqualTo(2);
         assertThat(after.exit().code()).isEqualTo(3);
-        assertThat(eventsOf(job, EventType.RESTARTED)).hasSize(2)
+        assertThat(events.logged(job, EventType.RESTARTED)).hasSize(2)
                 .allSatisfy(e -> assertThat(e.detail()).contains("by restart policy on-failure"));
-        assertThat(eventsOf(job, EventType.EXITED)).hasSize(3).allSatisfy(e -> assertThat(e.detail()).isEqualTo("code 3"));
+        assertThat(events.logged(job, EventType.EXITED)).hasSize(3).allSatisfy(e -> assertThat(e.detail()).isEqualTo("code 3"));
     }
 
     @Test
@@ -113,14 +108,14 @@ class OciRestartPolicyTest {
         // The first run exits 0 when told; the restarted one stays up.
         engine.run(shell(web, "if [ -f /tmp/ran ]; then exec sleep 1000; fi; touch /tmp/ran; " + EXIT_ON_GO + "0")
                 .restart(RestartMode.ALWAYS, 0).build());
-        next(web, EventType.STARTED);
+        events.next(web, EventType.STARTED);
 
         go(web);
 
-        assertThat(next(web, EventType.EXITED).detail()).isEqualTo("code 0");
-        assertThat(next(web, EventType.RESTARTED).detail()).startsWith("restart 1 by restart policy always");
+        assertThat(events.next(web, EventType.EXITED).detail()).isEqualTo("code 0");
+        assertThat(events.next(web, EventType.RESTARTED).detail()).startsWith("restart 1 by restart policy always");
         Await.until(WITHIN, () -> engine.inspect(web).state() == WorkloadState.RUNNING, web + " running again");
-        assertNoEventOf(web, NO_RESTART_WITHIN);
+        events.assertNothingNewOf(web, NO_RESTART_WITHIN);
         var status = engine.inspect(web);
         assertThat(status.restartCount()).isEqualTo(1);
         assertThat(engine.exec(web, ExecRequest.of("cat", "/tmp/ran")).exitCode())
@@ -135,10 +130,10 @@ class OciRestartPolicyTest {
 
         engine.stop(web, Duration.ofSeconds(5));
 
-        assertThat(next(web, EventType.STOPPED)).isNotNull();
-        assertNoEventOf(web, NO_RESTART_WITHIN);
+        assertThat(events.next(web, EventType.STOPPED)).isNotNull();
+        events.assertNothingNewOf(web, NO_RESTART_WITHIN);
         assertThat(engine.inspect(web).state()).isEqualTo(WorkloadState.EXITED);
-        assertThat(eventsOf(web, EventType.RESTARTED)).isEmpty();
+        assertThat(events.logged(web, EventType.RESTARTED)).isEmpty();
     }
 
     @Test
@@ -149,8 +144,8 @@ class OciRestartPolicyTest {
 
         engine.stop(loop, Duration.ofSeconds(5));
 
-        assertThat(next(loop, EventType.STOPPED)).isNotNull();
-        assertNoEventOf(loop, NO_RESTART_WITHIN);
+        assertThat(events.next(loop, EventType.STOPPED)).isNotNull();
+        events.assertNothingNewOf(loop, NO_RESTART_WITHIN);
         var status = engine.inspect(loop);
         assertThat(status.state()).isEqualTo(WorkloadState.EXITED);
         assertThat(restartPending(status)).as("message %s", status.message()).isFalse();
@@ -164,8 +159,8 @@ class OciRestartPolicyTest {
 
         go(job);
 
-        assertThat(next(job, EventType.EXITED).detail()).isEqualTo("code 3");
-        assertThat(next(job, EventType.REMOVED)).isNotNull();
+        assertThat(events.next(job, EventType.EXITED).detail()).isEqualTo("code 3");
+        assertThat(events.next(job, EventType.REMOVED)).isNotNull();
         assertThat(waiting.get(WITHIN.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(3);
         assertThat(engine.list(true)).extracting(WorkloadStatus::name).doesNotContain(job);
         try (var bundles = Files.list(dataDir.resolve("oci").resolve("bundles"))) {
@@ -209,50 +204,4 @@ class OciRestartPolicyTest {
         assertThat(engine.exec(name, ExecRequest.of("touch", "/tmp/go")).exitCode()).isZero();
     }
 
-    /** Every event of {@code workload} of {@code type} published so far (read from the engine's journal). */
-    private List<Event> eventsOf(String workload, EventType type) {
-        try (var all = engine.events(0, false)) {
-            return all.filter(e -> workload.equals(e.workload()) && e.type() == type).toList();
-        }
-    }
-
-    /** The next followed event of {@code workload} of one of {@code types}, skipping the rest. */
-    private Event next(String workload, EventType... types) {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (true) {
-            Event e;
-            try {
-                e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-            assertThat(e).as("a %s event of %s within %s", Arrays.toString(types), workload, WITHIN).isNotNull();
-            if (workload.equals(e.workload()) && Arrays.asList(types).contains(e.type())) {
-                return e;
-            }
-        }
-    }
-
-    /**
-     * Waits out {@code quiet} on the followed events (no sleep): no event of {@code workload} newer
-     * than those already in the journal may come.
-     */
-    private void assertNoEventOf(String workload, Duration quiet) {
-        long seen;
-        try (var all = engine.events(0, false)) {
-            seen = all.mapToLong(Event::id).max().orElse(0);
-        }
-        long deadline = System.nanoTime() + quiet.toNanos();
-        try {
-            for (long left = quiet.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                Event e = events.poll(left, TimeUnit.NANOSECONDS);
-                assertThat(e == null || e.id() <= seen || !workload.equals(e.workload()))
-                        .as("no further event of %s, got %s", workload, e).isTrue();
-            }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
-        }
-    }
 }

@@ -7,7 +7,6 @@ import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.LogLine;
 import dev.berth.api.model.LogQuery;
 import dev.berth.api.model.LogStream;
-import dev.berth.api.model.ReconcileReport;
 import dev.berth.api.model.WorkloadState;
 import dev.berth.api.spec.WorkloadSpec;
 import dev.berth.api.spi.Backend;
@@ -242,23 +241,10 @@ class OciSshTest {
     @Test
     void workloadThatExitsWhileNoEngineRunsReportsItsRealExitCodeAfterReconcile() {
         String job = name("exit42");
-        var spec = WorkloadSpec.builder(job, TestImages.BUSYBOX)
-                .command("/bin/sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; exit 42").build();
-        String ownerId = engine.ownerId();
-        Handle handle = new Handle(OciBackendProvider.NAME, engine.run(spec).handle());
-        engine.close();
+        Engine first = engine;
         engine = null;
+        engine = ExitWhileNoEngineRuns.exit42(first, job, this::engine, this::backend);
 
-        try (Backend backend = backend(ownerId)) {
-            assertThat(backend.exec(handle, ExecRequest.of("touch", "/tmp/go")).exitCode()).isZero();
-            assertThat(backend.waitExit(handle, WAIT).code()).isEqualTo(42);
-        }
-
-        engine = engine();
-        var outcome = engine.reconcile().workloads().stream().filter(w -> w.name().equals(job)).findFirst().orElseThrow();
-
-        assertThat(outcome.outcome()).isEqualTo(ReconcileReport.Outcome.EXITED);
-        assertThat(outcome.exit().code()).isEqualTo(42);
         assertThat(engine.inspect(job).exit().code()).isEqualTo(42);
     }
 

@@ -3,7 +3,6 @@ package dev.berth.docker.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.api.error.BerthException;
-import dev.berth.api.model.Event;
 import dev.berth.api.model.EventType;
 import dev.berth.api.model.ExecRequest;
 import dev.berth.api.model.WorkloadState;
@@ -16,6 +15,7 @@ import dev.berth.engine.Engine;
 import dev.berth.engine.store.SqliteStateStore;
 import dev.berth.engine.store.WorkloadRecord;
 import dev.berth.testkit.BackendConformance;
+import dev.berth.testkit.FollowedEvents;
 import dev.berth.testkit.TestImages;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +24,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +51,7 @@ class DockerSupervisionTest {
     private final List<String> created = new ArrayList<>();
     private Backend backend;
     private Engine engine;
-    private Stream<Event> follow;
-    private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private FollowedEvents events;
 
     private BackendProvider provider() {
         return DockerBackendProvider.docker();
@@ -75,8 +71,7 @@ class DockerSupervisionTest {
         engine = Engine.builder().dataDir(dataDir).provider(provider()).defaultBackend(provider().name()).build();
         TestImages.ensureImported(engine, provider().name());
         engine.superviseWorkloads();
-        follow = engine.events(0, true);
-        Thread.ofVirtual().start(() -> follow.forEach(events::add));
+        events = new FollowedEvents(engine, EVENT_WITHIN);
     }
 
     @AfterEach
@@ -85,7 +80,7 @@ class DockerSupervisionTest {
             return;
         }
         try {
-            follow.close();
+            events.close();
             for (String name : created) {
                 engine.remove(name, true);
             }
@@ -110,37 +105,6 @@ class DockerSupervisionTest {
         assertThat(engine.exec(name, ExecRequest.of("touch", "/tmp/go")).exitCode()).isZero();
     }
 
-    /** The next event of {@code workload} of one of {@code types}, skipping the rest. */
-    private Event next(String workload, EventType... types) {
-        long deadline = System.nanoTime() + EVENT_WITHIN.toNanos();
-        while (true) {
-            Event e;
-            try {
-                e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException ex) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(ex);
-            }
-            assertThat(e).as("a %s event of %s within %s", Arrays.toString(types), workload, EVENT_WITHIN).isNotNull();
-            if (workload.equals(e.workload()) && Arrays.asList(types).contains(e.type())) {
-                return e;
-            }
-        }
-    }
-
-    private void assertNoEventOf(String workload, Duration quiet) {
-        long deadline = System.nanoTime() + quiet.toNanos();
-        try {
-            for (long left = quiet.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-                Event e = events.poll(left, TimeUnit.NANOSECONDS);
-                assertThat(e == null || !workload.equals(e.workload())).as("no further event of %s, got %s", workload, e).isTrue();
-            }
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(ex);
-        }
-    }
-
     /** What the engine wrote, read beside it without asking docker (a read through the engine would fold). */
     private WorkloadRecord record(String name) {
         try (var store = new SqliteStateStore(dataDir)) {
@@ -152,11 +116,11 @@ class DockerSupervisionTest {
     void theWatcherRecordsTheRealExitCodeWithoutAnyClientCall() {
         String job = name("job");
         engine.run(shell(job, EXIT_ON_GO + "7").build());
-        next(job, EventType.STARTED);
+        events.next(job, EventType.STARTED);
 
         go(job);
 
-        assertThat(next(job, EventType.EXITED).detail()).isEqualTo("code 7");
+        assertThat(events.next(job, EventType.EXITED).detail()).isEqualTo("code 7");
         WorkloadRecord recorded = record(job);
         assertThat(recorded.state()).isEqualTo(WorkloadState.EXITED);
         assertThat(recorded.exit().code()).isEqualTo(7);
@@ -169,13 +133,13 @@ class DockerSupervisionTest {
         // The first run exits 3 when told; the restarted one stays up.
         engine.run(shell(web, "if [ -f /tmp/ran ]; then exec sleep 1000; fi; touch /tmp/ran; " + EXIT_ON_GO + "3")
                 .restart(RestartMode.ALWAYS, 0).build());
-        next(web, EventType.STARTED);
+        events.next(web, EventType.STARTED);
 
         go(web);
 
-        assertThat(next(web, EventType.EXITED, EventType.RESTARTED).detail()).isEqualTo("code 3");
-        assertThat(next(web, EventType.EXITED, EventType.RESTARTED).detail()).isEqualTo("restart 1 by backend docker");
-        assertNoEventOf(web, NO_RESTART_WITHIN);
+        assertThat(events.next(web, EventType.EXITED, EventType.RESTARTED).detail()).isEqualTo("code 3");
+        assertThat(events.next(web, EventType.EXITED, EventType.RESTARTED).detail()).isEqualTo("restart 1 by backend docker");
+        events.assertQuiet(web, NO_RESTART_WITHIN);
         var status = engine.inspect(web);
         assertThat(status.state()).isEqualTo(WorkloadState.RUNNING);
         assertThat(status.restartCount()).isEqualTo(1);
@@ -191,8 +155,8 @@ class DockerSupervisionTest {
 
         engine.stop(web, Duration.ofSeconds(5));
 
-        assertThat(next(web, EventType.STOPPED)).isNotNull();
-        assertNoEventOf(web, NO_RESTART_WITHIN);
+        assertThat(events.next(web, EventType.STOPPED)).isNotNull();
+        events.assertQuiet(web, NO_RESTART_WITHIN);
         assertThat(engine.inspect(web).state()).isEqualTo(WorkloadState.EXITED);
         assertThat(record(web).stoppedByUser()).isTrue();
     }
