@@ -136,7 +136,8 @@ final class BundleFactory {
         hosts.refreshPeers(attachment.endpoints().stream().map(NetworkFabric.Endpoint::network).toList(), null);
     }
 
-    private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
+    /** A virtual thread per task: for the steps of a create that run beside each other. */
+    static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
 
     private Optional<NetworkFabric.Attachment> network(String id, WorkloadSpec spec,
                                                        Function<NetworkFabric.AttachRequest, NetworkFabric.Attachment> step) {

@@ -165,7 +165,7 @@ public final class OciBackend implements Backend {
      * the caller's cleanup never races the plugging.
      */
     private void createPlugged(BundleMeta meta, WorkloadSpec spec) {
-        var plugged = CompletableFuture.runAsync(() -> factory.plug(meta.id(), spec), task -> Thread.ofVirtual().start(task));
+        var plugged = CompletableFuture.runAsync(() -> factory.plug(meta.id(), spec), BundleFactory.VIRTUAL);
         RuntimeException failure = null;
         try {
             containers.createUnderConmon(meta);
